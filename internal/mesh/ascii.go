@@ -179,7 +179,8 @@ type asciiParser struct {
 	line   int // current line, 1-based
 	breaks int // line breaks consumed
 
-	pos       []float32
+	pos       []float32 // vertices read, in pos[:n]; parse trims it
+	n         int
 	marks     []solidMark
 	facetLine int // line of the open facet, 0 when none is open
 	vertices  int // vertices read in the open facet
@@ -192,7 +193,7 @@ const ctxCheckLines = 8192
 
 func (p *asciiParser) parse(ctx context.Context) error {
 	// About 250 bytes a facet is typical; append grows the rare denser file.
-	p.pos = make([]float32, 0, 9*(len(p.data)/200+1))
+	p.pos = make([]float32, 9*(len(p.data)/200+1))
 	for p.i < len(p.data) {
 		p.line++
 		if p.line%ctxCheckLines == 0 {
@@ -209,6 +210,7 @@ func (p *asciiParser) parse(ctx context.Context) error {
 	if p.facetLine > 0 {
 		return lineError(p.facetLine, ErrTruncated, "the file ends inside this facet")
 	}
+	p.pos = p.pos[:p.n]
 	return nil
 }
 
@@ -233,17 +235,17 @@ func (p *asciiParser) statement(kw []byte) error {
 		}
 	case 'o':
 		if equalFold(kw, "outer") {
-			return p.needFacet(kw)
+			return p.needFacet("outer")
 		}
 	case 'e':
 		switch {
 		case equalFold(kw, "endloop"):
-			if err := p.needFacet(kw); err != nil {
+			if err := p.needFacet("endloop"); err != nil {
 				return err
 			}
 			return p.needThree()
 		case equalFold(kw, "endfacet"):
-			if err := p.needFacet(kw); err != nil {
+			if err := p.needFacet("endfacet"); err != nil {
 				return err
 			}
 			if err := p.needThree(); err != nil {
@@ -252,14 +254,14 @@ func (p *asciiParser) statement(kw []byte) error {
 			p.facetLine = 0
 			return nil
 		case equalFold(kw, "endsolid"):
-			return p.noFacet(kw)
+			return p.noFacet("endsolid")
 		}
 	case 's':
 		if equalFold(kw, "solid") {
-			if err := p.noFacet(kw); err != nil {
+			if err := p.noFacet("solid"); err != nil {
 				return err
 			}
-			p.marks = append(p.marks, solidMark{face: len(p.pos) / 9, name: string(bytes.TrimSpace(p.restOfLine()))})
+			p.marks = append(p.marks, solidMark{face: p.n / 9, name: string(bytes.TrimSpace(p.restOfLine()))})
 			return nil
 		}
 	}
@@ -268,13 +270,14 @@ func (p *asciiParser) statement(kw []byte) error {
 
 // vertex parses the three coordinates of a vertex line.
 func (p *asciiParser) vertex() error {
-	if err := p.needFacet([]byte("vertex")); err != nil {
+	if err := p.needFacet("vertex"); err != nil {
 		return err
 	}
 	if p.vertices == 3 {
 		return p.errorf(ErrSyntax, "a fourth vertex in the facet of line %d; a facet has three", p.facetLine)
 	}
-	for k := range 3 {
+	var xyz [3]float32
+	for k := range xyz {
 		p.skipBlank()
 		tok := p.word()
 		if len(tok) == 0 {
@@ -284,20 +287,30 @@ func (p *asciiParser) vertex() error {
 		if !ok {
 			return p.errorf(ErrSyntax, "vertex coordinate %q is not a number", clip(tok))
 		}
-		p.pos = append(p.pos, float32(v))
+		xyz[k] = float32(v)
 	}
+	// Writing through an index rather than append keeps the slice header,
+	// a pointer, out of the hot loop: while the garbage collector runs,
+	// every pointer store is a write barrier and an unsafe point for
+	// asynchronous preemption, and a loop full of them made stopping this
+	// goroutine take hundreds of retried signals.
+	if p.n+3 > len(p.pos) {
+		p.pos = append(p.pos[:p.n], make([]float32, len(p.pos)+9)...)
+	}
+	p.pos[p.n], p.pos[p.n+1], p.pos[p.n+2] = xyz[0], xyz[1], xyz[2]
+	p.n += 3
 	p.vertices++
 	return nil
 }
 
-func (p *asciiParser) needFacet(kw []byte) error {
+func (p *asciiParser) needFacet(kw string) error {
 	if p.facetLine == 0 {
 		return p.errorf(ErrSyntax, "%q outside a facet", kw)
 	}
 	return nil
 }
 
-func (p *asciiParser) noFacet(kw []byte) error {
+func (p *asciiParser) noFacet(kw string) error {
 	if p.facetLine > 0 {
 		return p.errorf(ErrSyntax, "%q inside the facet of line %d, which has no \"endfacet\"", kw, p.facetLine)
 	}
