@@ -58,7 +58,7 @@ func (d Decoder) decodeASCII(ctx context.Context, data []byte) (*Mesh, error) {
 		lines += segs[k].breaks
 		faces += len(segs[k].pos) / 9
 	}
-	m := &Mesh{Format: ASCII, FacesRead: faces}
+	m := &Mesh{Format: ASCII, FacesRead: faces, Solids: joinSolids(segs, faces)}
 	if len(segs) == 1 {
 		m.Positions = segs[0].pos
 	} else {
@@ -68,7 +68,6 @@ func (d Decoder) decodeASCII(ctx context.Context, data []byte) (*Mesh, error) {
 			segs[k].pos = nil
 		}
 	}
-	m.Solids = joinSolids(segs, faces)
 	m.Normals = make([]float32, 3*faces)
 	st := processParallel(m.Positions, m.Normals, d.workers(faces))
 	m.Bounds = st.bounds
