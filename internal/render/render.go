@@ -1,0 +1,49 @@
+// Package render draws scene.Views into Ebitengine images.
+//
+// Two backends implement Renderer and draw the same picture from the same
+// views: GPU, a z-buffer built from depth passes with Kage shaders (for
+// machines with a real graphics card), and CPU, package raster's exact
+// software z-buffer uploaded as pixels (for software OpenGL such as Mesa's
+// llvmpipe, where it is several times faster). All the numbers that decide
+// the picture (camera, projection, shading) come from package scene.
+package render
+
+import (
+	"fmt"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/stlview/stlview/internal/render/scene"
+)
+
+// A Renderer draws the 3D part of a frame. Its methods may be called only
+// from the goroutine that runs the Ebitengine game's Draw.
+type Renderer interface {
+	// Name returns "gpu" or "cpu", for the HUD and frame statistics.
+	Name() string
+	// Draw fills each view's viewport in dst with the view's background
+	// and draws its items, cropped to the viewport. Pixels outside every
+	// viewport are left as they are. The views are only read, during the
+	// call.
+	Draw(dst *ebiten.Image, views []scene.View)
+	// Dispose frees the renderer's images and workers. The renderer must
+	// not be used afterwards.
+	Dispose()
+}
+
+// Kind selects a backend for New.
+type Kind string
+
+const (
+	KindGPU Kind = "gpu"
+	KindCPU Kind = "cpu"
+)
+
+// New returns a renderer of the given kind.
+func New(kind Kind) (Renderer, error) {
+	switch kind {
+	case KindGPU:
+		return NewGPU(), nil
+	}
+	return nil, fmt.Errorf("render: unknown renderer %q (want gpu or cpu)", kind)
+}
