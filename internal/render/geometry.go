@@ -2,6 +2,7 @@ package render
 
 import (
 	"slices"
+	"time"
 
 	"github.com/go-gl/mathgl/mgl32"
 	"github.com/hajimehoshi/ebiten/v2"
@@ -13,46 +14,82 @@ import (
 // The GPU passes draw vertices that the CPU has already projected: the
 // vertex stage of Ebitengine is fixed. Each ebiten.Vertex carries
 //
-//	DstX, DstY         the position in target pixels
-//	Custom0            the depth in [0, 1], affine in screen space
-//	Custom1..3         the position in view space, for the face normal
-//	ColorR..A          the face's base colour
-//	SrcX, SrcY         barycentric coordinates, for the wireframe
+//	DstX, DstY   the position in target pixels
+//	Custom0      the depth in [0, 1], affine in screen space
+//	Custom1..3   the position in view space, for the face normal
+//	ColorR..B    the face's own colour, when ColorA is 1; with ColorA 0
+//	             the item's colour (a uniform) is used instead
+//	SrcX, SrcY   barycentric coordinates, for the wireframe
 //
-// geometry builds those vertices and the indices of the front-facing
-// triangles for one view. A mesh without colours of its own, drawn without
-// wireframe, keeps its shared vertices (each is transformed once); one with
-// colours or a wireframe needs attributes per corner and is drawn as a
-// soup of the visible faces only.
-type geometry struct {
-	verts   []ebiten.Vertex // what the passes draw
-	idx     []uint32
-	scratch []ebiten.Vertex // projected mesh vertices, for soup meshes
-	clipped []ebiten.Vertex // triangles cut by the near plane, three vertices each
-	faces   int             // triangles in idx and clipped
+// A mesh without colours of its own, drawn without wireframe, keeps its
+// shared vertices, so each is transformed once per frame. One with colours
+// or a wireframe needs attributes per corner and gets a vertex per corner
+// (the soup layout).
+
+// meshBuffers holds one mesh turned into what the GPU passes draw. The
+// static attributes (colour, barycentrics) are set once, by prepare; the
+// positions are rewritten whenever the view changes; idx lists the
+// triangles that face the eye.
+type meshBuffers struct {
+	mesh  *mesh.Mesh
+	soup  bool
+	verts []ebiten.Vertex
+	idx   []uint32
+	ready int // vertices whose static attributes are set
 }
+
+// bufferKey names the buffers of a mesh in one layout.
+type bufferKey struct {
+	mesh *mesh.Mesh
+	soup bool
+}
+
+func newMeshBuffers(m *mesh.Mesh, soup bool) *meshBuffers {
+	n := m.Vertices()
+	if soup {
+		n = 3 * m.Faces()
+	}
+	return &meshBuffers{mesh: m, soup: soup, verts: make([]ebiten.Vertex, n), idx: make([]uint32, 0, 3*m.Faces())}
+}
+
+// prepareChunk is how many vertices prepare converts between looks at the
+// clock.
+const prepareChunk = 16384
+
+// prepare sets static attributes until they are all set or budget has
+// passed (a zero budget means no limit). It reports whether it is done.
+// The shared layout has none to set but is still touched once, so the
+// page faults of a fresh slice happen here and not in a frame's Draw.
+func (b *meshBuffers) prepare(budget time.Duration) bool {
+	start := time.Now()
+	for b.ready < len(b.verts) {
+		end := min(len(b.verts), b.ready+prepareChunk)
+		for i := b.ready; i < end; i++ {
+			v := &b.verts[i]
+			if !b.soup {
+				v.ColorA = 0
+				continue
+			}
+			f, c := i/3, i%3
+			v.SrcX, v.SrcY = corners[c][0], corners[c][1]
+			if cs := b.mesh.Colors; cs != nil && cs[f].A != 0 {
+				v.ColorR, v.ColorG, v.ColorB, v.ColorA = float32(cs[f].R)/255, float32(cs[f].G)/255, float32(cs[f].B)/255, 1
+			}
+		}
+		b.ready = end
+		if budget > 0 && time.Since(start) > budget {
+			break
+		}
+	}
+	return b.ready == len(b.verts)
+}
+
+// corners are the barycentric (SrcX, SrcY) of a triangle's three corners;
+// the third coordinate is 1 - SrcX - SrcY.
+var corners = [3][2]float32{{1, 0}, {0, 1}, {0, 0}}
 
 // noDepth marks a projected vertex that is behind the near plane.
 const noDepth = -1
-
-// build fills g with the triangles of view v, whose frame is f. The slices
-// are reused from call to call and grow with the scene.
-func (g *geometry) build(v *scene.View, f *scene.Frame) {
-	g.verts, g.idx, g.clipped, g.faces = g.verts[:0], g.idx[:0], g.clipped[:0], 0
-	for i := range v.Items {
-		it := &v.Items[i]
-		if it.Mesh == nil || it.Mesh.Faces() == 0 {
-			continue
-		}
-		g.addItem(f, it, v.Wireframe)
-	}
-	// The near-clipped triangles go last, as a soup of their own.
-	base := uint32(len(g.verts))
-	g.verts = append(g.verts, g.clipped...)
-	for k := range uint32(len(g.clipped)) {
-		g.idx = append(g.idx, base+k)
-	}
-}
 
 // transform holds what projecting an item's vertices needs.
 type transform struct {
@@ -106,62 +143,59 @@ func (t *transform) visible(a, b, c *ebiten.Vertex) bool {
 		max(a.DstY, b.DstY, c.DstY) >= t.vp[1] && min(a.DstY, b.DstY, c.DstY) <= t.vp[3]
 }
 
-func (g *geometry) addItem(f *scene.Frame, it *scene.Item, wire bool) {
-	m := it.Mesh
-	t := newTransform(f, it.Model)
-	soup := wire || m.Colors != nil
-	nv := m.Vertices()
-	first := len(g.verts)
-	var proj []ebiten.Vertex
-	if soup {
-		g.scratch = resize(g.scratch, nv)
-		proj = g.scratch
-	} else {
-		g.verts = resize(g.verts, first+nv)
-		proj = g.verts[first:]
-		r, gg, b := colorOf(it.FaceColor(0))
-		for i := range proj {
-			proj[i].ColorR, proj[i].ColorG, proj[i].ColorB, proj[i].ColorA = r, gg, b, 1
-		}
+// geometry turns the items of a view into their buffers' positions and
+// visible triangles. Its slices are reused from frame to frame.
+type geometry struct {
+	scratch []ebiten.Vertex // projected shared vertices of an indexed mesh in soup layout
+	clipped []ebiten.Vertex // triangles cut by the near plane, three vertices each
+	faces   int             // triangles kept in the last view
+}
+
+// project fills b with the positions of it's mesh seen through t and the
+// indices of its visible triangles; triangles that reach behind the near
+// plane are cut and added to g.clipped, coloured as the item.
+func (g *geometry) project(t *transform, it *scene.Item, b *meshBuffers) {
+	m := b.mesh
+	b.idx = b.idx[:0]
+	pos := b.verts // where vertex v of the mesh is projected
+	if b.soup && m.Indices != nil {
+		g.scratch = resize(g.scratch, m.Vertices())
+		pos = g.scratch
 	}
-	for i := range nv {
-		t.project(m.Vertex(i), &proj[i])
+	for v := range m.Vertices() {
+		t.project(m.Vertex(v), &pos[v])
 	}
-	for face := range m.Faces() {
-		i0, i1, i2 := m.Corner(face, 0), m.Corner(face, 1), m.Corner(face, 2)
-		a, b, c := &proj[i0], &proj[i1], &proj[i2]
-		if a.Custom0 == noDepth || b.Custom0 == noDepth || c.Custom0 == noDepth {
-			g.clipFace(&t, it, face)
+	for f := range m.Faces() {
+		i0, i1, i2 := m.Corner(f, 0), m.Corner(f, 1), m.Corner(f, 2)
+		a, bb, c := &pos[i0], &pos[i1], &pos[i2]
+		if a.Custom0 == noDepth || bb.Custom0 == noDepth || c.Custom0 == noDepth {
+			g.clipFace(t, it, f)
 			continue
 		}
-		if !t.visible(a, b, c) {
+		if !t.visible(a, bb, c) {
 			continue
 		}
 		g.faces++
-		if !soup {
-			g.idx = append(g.idx, uint32(first+i0), uint32(first+i1), uint32(first+i2))
+		if !b.soup {
+			b.idx = append(b.idx, uint32(i0), uint32(i1), uint32(i2))
 			continue
 		}
-		r, gg, bb := colorOf(it.FaceColor(face))
-		base := uint32(len(g.verts))
-		for k, src := range [3]*ebiten.Vertex{a, b, c} {
-			vx := *src
-			vx.ColorR, vx.ColorG, vx.ColorB, vx.ColorA = r, gg, bb, 1
-			vx.SrcX, vx.SrcY = corners[k][0], corners[k][1]
-			g.verts = append(g.verts, vx)
+		k := uint32(3 * f)
+		if m.Indices != nil { // copy the projection to the corners
+			for c, src := range [3]*ebiten.Vertex{a, bb, c} {
+				dst := &b.verts[3*f+c]
+				dst.DstX, dst.DstY = src.DstX, src.DstY
+				dst.Custom0, dst.Custom1, dst.Custom2, dst.Custom3 = src.Custom0, src.Custom1, src.Custom2, src.Custom3
+			}
 		}
-		g.idx = append(g.idx, base, base+1, base+2)
+		b.idx = append(b.idx, k, k+1, k+2)
 	}
 }
 
-// corners are the barycentric (SrcX, SrcY) of a triangle's three corners;
-// the third coordinate is 1 - SrcX - SrcY.
-var corners = [3][2]float32{{1, 0}, {0, 1}, {0, 0}}
-
-// clipFace cuts face of it, which reaches behind the near plane, to the
+// clipFace cuts face f of it, which reaches behind the near plane, to the
 // part in front of it (in clip space, where the cut is linear) and adds
 // what is left, zero to two triangles, to g.clipped.
-func (g *geometry) clipFace(t *transform, it *scene.Item, face int) {
+func (g *geometry) clipFace(t *transform, it *scene.Item, f int) {
 	type corner struct {
 		clip mgl32.Vec4
 		pos  mgl32.Vec3 // model space
@@ -169,10 +203,10 @@ func (g *geometry) clipFace(t *transform, it *scene.Item, face int) {
 	}
 	var in [3]corner
 	for k := range 3 {
-		p := it.Mesh.Vertex(it.Mesh.Corner(face, k))
+		p := it.Mesh.Vertex(it.Mesh.Corner(f, k))
 		in[k] = corner{t.mvp.Mul4x1(p.Vec4(1)), p, corners[k]}
 	}
-	// Sutherland–Hodgman against z + w >= 0, a little inside to keep w > 0.
+	// Sutherland–Hodgman against the near plane, z + w >= 0.
 	dist := func(c *corner) float32 { return c.clip[2] + c.clip[3] }
 	var out [4]corner
 	n := 0
@@ -193,16 +227,15 @@ func (g *geometry) clipFace(t *transform, it *scene.Item, face int) {
 			n++
 		}
 	}
-	r, gg, bb := colorOf(it.FaceColor(face))
+	c := it.FaceColor(f)
 	var vs [4]ebiten.Vertex
 	for k := range n {
 		t.project(out[k].pos, &vs[k])
 		if vs[k].Custom0 == noDepth { // rounding put it a hair behind the plane
-			vs[k].Custom0 = 0
 			w := out[k].clip[3]
-			vs[k].DstX, vs[k].DstY = t.x0+t.hw*out[k].clip[0]/w, t.y0-t.hh*out[k].clip[1]/w
+			vs[k].DstX, vs[k].DstY, vs[k].Custom0 = t.x0+t.hw*out[k].clip[0]/w, t.y0-t.hh*out[k].clip[1]/w, 0
 		}
-		vs[k].ColorR, vs[k].ColorG, vs[k].ColorB, vs[k].ColorA = r, gg, bb, 1
+		vs[k].ColorR, vs[k].ColorG, vs[k].ColorB, vs[k].ColorA = float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, 1
 		vs[k].SrcX, vs[k].SrcY = out[k].bary[0], out[k].bary[1]
 	}
 	for k := 1; k+1 < n; k++ {
@@ -211,11 +244,6 @@ func (g *geometry) clipFace(t *transform, it *scene.Item, face int) {
 			g.faces++
 		}
 	}
-}
-
-// colorOf returns a colour's channels in [0, 1].
-func colorOf(c mesh.Color) (r, g, b float32) {
-	return float32(c.R) / 255, float32(c.G) / 255, float32(c.B) / 255
 }
 
 // resize returns s with length n, keeping its elements and reusing its

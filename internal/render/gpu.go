@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
+	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
@@ -28,23 +30,56 @@ var shaderFS embed.FS
 // makes 16 bits as good as 24 (measured in NOTES.md). The CPU projects the
 // vertices and culls back faces, halving the work of every pass.
 //
-// A GPU may be used only from the game's Draw goroutine.
+// A GPU may be used only from the game's goroutine (Update and Draw).
 type GPU struct {
 	hi, lo, color *ebiten.Shader
 	depthHi       *ebiten.Image // high bytes of the nearest depth
 	depthLo       *ebiten.Image // low bytes
+	buffers       map[bufferKey]*meshBuffers
 	geo           geometry
+	clippedIdx    []uint32
 	uniforms      map[string]any
-	err           error // from compiling the shaders, reported once by Draw
+	draws         []gpuDraw
+}
+
+// gpuDraw is one item's share of a view's passes.
+type gpuDraw struct {
+	verts []ebiten.Vertex
+	idx   []uint32
+	color mesh.Color
 }
 
 var _ Renderer = (*GPU)(nil)
 
 // NewGPU returns a GPU renderer. Its shaders are compiled on first use.
-func NewGPU() *GPU { return &GPU{uniforms: map[string]any{}} }
+func NewGPU() *GPU {
+	return &GPU{buffers: map[bufferKey]*meshBuffers{}, uniforms: map[string]any{}}
+}
 
 // Name returns "gpu".
 func (g *GPU) Name() string { return string(KindGPU) }
+
+// Prepare turns m into vertex and index buffers, converting for at most
+// budget (zero means until done); see Renderer.
+func (g *GPU) Prepare(m *mesh.Mesh, budget time.Duration) bool {
+	return g.buffersFor(m, m.Colors != nil).prepare(budget)
+}
+
+func (g *GPU) buffersFor(m *mesh.Mesh, soup bool) *meshBuffers {
+	k := bufferKey{m, soup}
+	b := g.buffers[k]
+	if b == nil {
+		b = newMeshBuffers(m, soup)
+		g.buffers[k] = b
+	}
+	return b
+}
+
+// Forget drops the buffers of m; see Renderer.
+func (g *GPU) Forget(m *mesh.Mesh) {
+	delete(g.buffers, bufferKey{m, false})
+	delete(g.buffers, bufferKey{m, true})
+}
 
 // minBlend keeps the smaller of the source and destination values.
 var minBlend = ebiten.Blend{
@@ -58,32 +93,31 @@ var minBlend = ebiten.Blend{
 
 // Draw draws views into dst; see Renderer.
 func (g *GPU) Draw(dst *ebiten.Image, views []scene.View) {
-	if err := g.init(); err != nil {
-		panic(err) // the shaders are part of the program: a bug, not an input
+	if g.color == nil {
+		g.compile()
 	}
 	g.ensureTargets(dst.Bounds().Size())
+	g.geo.faces = 0
 	for i := range views {
 		g.drawView(dst, &views[i])
 	}
 }
 
-func (g *GPU) init() error {
-	if g.color != nil || g.err != nil {
-		return g.err
-	}
+// compile compiles the shaders. They are part of the program, so an error
+// is a bug, not bad input: it panics.
+func (g *GPU) compile() {
 	compile := func(name string) *ebiten.Shader {
 		src, err := shaderFS.ReadFile("shaders/" + name + ".kage")
-		if err == nil {
-			var s *ebiten.Shader
-			if s, err = ebiten.NewShader(src); err == nil {
-				return s
-			}
+		if err != nil {
+			panic(fmt.Sprintf("render: shader %s: %v", name, err))
 		}
-		g.err = fmt.Errorf("render: shader %s: %w", name, err)
-		return nil
+		s, err := ebiten.NewShader(src)
+		if err != nil {
+			panic(fmt.Sprintf("render: shader %s: %v", name, err))
+		}
+		return s
 	}
 	g.hi, g.lo, g.color = compile("depth_hi"), compile("depth_lo"), compile("color")
-	return g.err
 }
 
 // ensureTargets makes the depth images the size of the target.
@@ -105,25 +139,47 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 	target := dst.SubImage(vp).(*ebiten.Image)
 	target.Fill(v.Background)
 	f := v.Frame()
-	g.geo.build(v, &f)
-	if len(g.geo.idx) == 0 {
+	g.geo.clipped = g.geo.clipped[:0]
+	g.draws = g.draws[:0]
+	for i := range v.Items {
+		it := &v.Items[i]
+		m := it.Mesh
+		if m == nil || m.Faces() == 0 {
+			continue
+		}
+		b := g.buffersFor(m, v.Wireframe || m.Colors != nil)
+		b.prepare(0)
+		t := newTransform(&f, it.Model)
+		g.geo.project(&t, it, b)
+		if len(b.idx) > 0 {
+			g.draws = append(g.draws, gpuDraw{b.verts, b.idx, itemColor(it)})
+		}
+	}
+	if n := len(g.geo.clipped); n > 0 {
+		for len(g.clippedIdx) < n {
+			g.clippedIdx = append(g.clippedIdx, uint32(len(g.clippedIdx)))
+		}
+		g.draws = append(g.draws, gpuDraw{g.geo.clipped, g.clippedIdx[:n], mesh.Color{}})
+	}
+	if len(g.draws) == 0 {
 		return
 	}
+
 	hi := g.depthHi.SubImage(vp).(*ebiten.Image)
 	lo := g.depthLo.SubImage(vp).(*ebiten.Image)
 	hi.Fill(color.White) // the farthest depth
 	lo.Fill(color.White)
-
 	u := g.uniforms
 	u["ViewportMin"] = []float32{float32(vp.Min.X), float32(vp.Min.Y)}
-	verts, idx := g.geo.verts, g.geo.idx
-	hi.DrawTrianglesShader32(verts, idx, g.hi, &ebiten.DrawTrianglesShaderOptions{Blend: minBlend})
-	lo.DrawTrianglesShader32(verts, idx, g.lo, &ebiten.DrawTrianglesShaderOptions{
-		Blend: minBlend, Uniforms: u, Images: [4]*ebiten.Image{g.depthHi},
-	})
-
-	l := scene.LightDir()
-	wc := scene.WireColor
+	for _, d := range g.draws {
+		hi.DrawTrianglesShader32(d.verts, d.idx, g.hi, &ebiten.DrawTrianglesShaderOptions{Blend: minBlend})
+	}
+	for _, d := range g.draws {
+		lo.DrawTrianglesShader32(d.verts, d.idx, g.lo, &ebiten.DrawTrianglesShaderOptions{
+			Blend: minBlend, Uniforms: u, Images: [4]*ebiten.Image{g.depthHi},
+		})
+	}
+	l, wc := scene.LightDir(), scene.WireColor
 	u["Ambient"], u["Diffuse"] = scene.Ambient, scene.Diffuse
 	u["LightDir"] = []float32{l[0], l[1], l[2]}
 	u["Wireframe"] = float32(0)
@@ -132,16 +188,18 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 	}
 	u["WireColor"] = []float32{float32(wc.R) / 255, float32(wc.G) / 255, float32(wc.B) / 255, 1}
 	u["WireHalfWidth"] = scene.WireWidth / 2
-	target.DrawTrianglesShader32(verts, idx, g.color, &ebiten.DrawTrianglesShaderOptions{
-		Uniforms: u, Images: [4]*ebiten.Image{g.depthHi, g.depthLo},
-	})
+	for _, d := range g.draws {
+		u["ItemColor"] = []float32{float32(d.color.R) / 255, float32(d.color.G) / 255, float32(d.color.B) / 255}
+		target.DrawTrianglesShader32(d.verts, d.idx, g.color, &ebiten.DrawTrianglesShaderOptions{
+			Uniforms: u, Images: [4]*ebiten.Image{g.depthHi, g.depthLo},
+		})
+	}
 }
 
-// Triangles returns the number of triangles the last view drawn held after
-// culling, for statistics.
+// Triangles returns how many triangles the last Draw kept after culling.
 func (g *GPU) Triangles() int { return g.geo.faces }
 
-// Dispose frees the depth images; see Renderer.
+// Dispose frees the depth images, shaders and buffers; see Renderer.
 func (g *GPU) Dispose() {
 	g.disposeTargets()
 	for _, s := range []*ebiten.Shader{g.hi, g.lo, g.color} {
@@ -150,6 +208,7 @@ func (g *GPU) Dispose() {
 		}
 	}
 	g.hi, g.lo, g.color = nil, nil, nil
+	clear(g.buffers)
 }
 
 func (g *GPU) disposeTargets() {
@@ -159,4 +218,13 @@ func (g *GPU) disposeTargets() {
 		}
 	}
 	g.depthHi, g.depthLo = nil, nil
+}
+
+// itemColor returns the base colour of it's faces that have none of
+// their own.
+func itemColor(it *scene.Item) mesh.Color {
+	if it.Color.A == 0 {
+		return scene.DefaultColor
+	}
+	return it.Color
 }

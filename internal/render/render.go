@@ -10,17 +10,28 @@ package render
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
+	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
 // A Renderer draws the 3D part of a frame. Its methods may be called only
-// from the goroutine that runs the Ebitengine game's Draw.
+// from the goroutine that runs the Ebitengine game (Update and Draw).
 type Renderer interface {
 	// Name returns "gpu" or "cpu", for the HUD and frame statistics.
 	Name() string
+	// Prepare does the conversion of m that drawing it needs and that
+	// does not depend on the view (vertex buffers and their fixed
+	// attributes), for at most about budget (zero means until done), so a
+	// caller can spread a big mesh over several frames. It reports whether
+	// m is ready; Draw prepares what is left of a mesh it meets.
+	Prepare(m *mesh.Mesh, budget time.Duration) bool
+	// Forget drops what Prepare and Draw keep for m, once m is no longer
+	// shown.
+	Forget(m *mesh.Mesh)
 	// Draw fills each view's viewport in dst with the view's background
 	// and draws its items, cropped to the viewport. Pixels outside every
 	// viewport are left as they are. The views are only read, during the
