@@ -1,0 +1,115 @@
+package asyncload
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/stlview/stlview/internal/mesh"
+)
+
+// BenchRow is one pass of Bench over all its files.
+type BenchRow struct {
+	Method      string // "sync" or "loader"
+	Workers     int    // 1 for "sync"
+	Wall        time.Duration
+	Files       int
+	Bytes       int64   // file sizes summed
+	FilesPerSec float64 // Files / Wall
+	MBPerSec    float64 // Bytes / Wall, in 10⁶ bytes per second
+	Speedup     float64 // the sync pass's Wall / this Wall
+}
+
+// Bench measures loading files synchronously and through Loaders, for
+// stlview --bench. It first reads every file once, untimed, so all passes
+// find them in the page cache; then decodes them one after another on one
+// goroutine (mesh.Decoder{Workers: 1}.ReadFile in a loop, the "sync" row);
+// then, for each count in workers, queues them all on a new Loader with
+// that many workers and waits for every load (a "loader" row). Every pass
+// keeps its meshes until it ends, as a viewer would: dropping each at once
+// would make the collector run every few files and, on a machine whose
+// cores the workers fill, compete with them. The heap is collected before
+// each pass, so no pass pays for another's garbage. Any load error ends
+// the benchmark with that error. The caller owns the rows.
+func Bench(ctx context.Context, files []string, workers []int) ([]BenchRow, error) {
+	var bytes int64
+	for _, name := range files {
+		n, err := readAll(name)
+		if err != nil {
+			return nil, err
+		}
+		bytes += n
+	}
+	row := func(method string, n int, wall time.Duration) BenchRow {
+		return BenchRow{
+			Method: method, Workers: n, Wall: wall, Files: len(files), Bytes: bytes,
+			FilesPerSec: float64(len(files)) / wall.Seconds(),
+			MBPerSec:    float64(bytes) / 1e6 / wall.Seconds(),
+		}
+	}
+
+	runtime.GC()
+	meshes := make([]*mesh.Mesh, len(files)) // kept, as the Loader passes keep theirs
+	start := time.Now()
+	for i, name := range files {
+		m, err := (mesh.Decoder{Workers: 1}).ReadFile(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		meshes[i] = m
+	}
+	rows := []BenchRow{row("sync", 1, time.Since(start))}
+	clear(meshes)
+
+	for _, n := range workers {
+		if n <= 0 {
+			return nil, fmt.Errorf("asyncload: Bench: %w: %d workers", ErrInvalid, n)
+		}
+		runtime.GC()
+		wall, err := benchLoader(ctx, files, n)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row("loader", n, wall))
+	}
+	for i := range rows {
+		rows[i].Speedup = rows[0].Wall.Seconds() / rows[i].Wall.Seconds()
+	}
+	return rows, nil
+}
+
+// benchLoader loads files on a new Loader of n workers and returns the
+// wall time from the first Queue to the last load's end.
+func benchLoader(ctx context.Context, files []string, n int) (time.Duration, error) {
+	l, err := New(Config{Workers: n})
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	start := time.Now()
+	for _, h := range l.QueueBatch(files, Normal) {
+		select {
+		case <-h.Done():
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+		if r, _ := h.Result(); r.Err != nil {
+			return 0, r.Err
+		}
+	}
+	return time.Since(start), nil
+}
+
+// readAll reads the file at name to its end, discarding the bytes, and
+// returns how many there were.
+func readAll(name string) (int64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close() // read-only: closing cannot lose data
+	return io.Copy(io.Discard, f)
+}

@@ -1,0 +1,150 @@
+package asyncload
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stlview/stlview/internal/mesh"
+)
+
+// stlServer serves model at /model.stl, with Content-Length, and at
+// /chunked.stl without it, plus /missing.stl as a 404, /slow.stl which
+// sends half the body and then stalls until the client goes away, and
+// /drip.stl which sends the body in small pieces with pauses.
+func stlServer(t *testing.T, model []byte) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/model.stl", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(model)))
+		w.Write(model)
+	})
+	mux.HandleFunc("/chunked.stl", func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i < len(model); i += 1000 { // flushing pieces forces chunked encoding
+			w.Write(model[i:min(i+1000, len(model))])
+			w.(http.Flusher).Flush()
+		}
+	})
+	mux.HandleFunc("/slow.stl", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(model)))
+		w.Write(model[:len(model)/2])
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	mux.HandleFunc("/drip.stl", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(model)))
+		for i := 0; i < len(model); i += len(model) / 10 {
+			w.Write(model[i:min(i+len(model)/10, len(model))])
+			w.(http.Flusher).Flush()
+			select {
+			case <-time.After(5 * time.Millisecond):
+			case <-r.Context().Done():
+				return
+			}
+		}
+	})
+	srv := httptest.NewServer(mux) // /missing.stl: the mux answers 404
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestHTTP(t *testing.T) {
+	t.Parallel()
+	model := torusSTL(t, 40, 40) // 3200 faces, 160 084 bytes
+	srv := stlServer(t, model)
+	tests := []struct {
+		name     string
+		path     string
+		cfg      Config
+		wantErr  error  // nil: the load completes
+		wantText string // in the error, besides the URL
+	}{
+		{"with Content-Length", "/model.stl", Config{}, nil, ""},
+		{"chunked", "/chunked.stl", Config{}, nil, ""},
+		{"not found", "/missing.stl", Config{}, ErrHTTPStatus, "404 Not Found"},
+		{"over the cap, Content-Length", "/model.stl", Config{MaxSize: 100_000}, mesh.ErrTooLarge, "Content-Length"},
+		{"over the cap, chunked", "/chunked.stl", Config{MaxSize: 100_000}, mesh.ErrTooLarge, "100000"},
+		{"timeout", "/slow.stl", Config{HTTPTimeout: 50 * time.Millisecond}, nil, "Timeout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.cfg.Workers = 1
+			l := newLoader(t, tt.cfg)
+			url := srv.URL + tt.path
+			r := wait(t, queue(t, l, url, Normal, QueueOptions{}))
+			if tt.wantErr == nil && tt.wantText == "" {
+				if r.State != Completed || r.Mesh.Faces() != 3200 {
+					t.Fatalf("got %v (%v); want a completed mesh of 3200 faces", r.State, r.Err)
+				}
+				if r.Bytes != int64(len(model)) || !r.ModTime.IsZero() {
+					t.Errorf("Bytes, ModTime: got %d, %v; want %d, zero", r.Bytes, r.ModTime, len(model))
+				}
+				return
+			}
+			if r.State != Failed {
+				t.Fatalf("got %v, want failed", r.State)
+			}
+			if tt.wantErr != nil && !errors.Is(r.Err, tt.wantErr) {
+				t.Errorf("error: got %v, want %v", r.Err, tt.wantErr)
+			}
+			if msg := r.Err.Error(); !strings.Contains(msg, url) || !strings.Contains(msg, tt.wantText) {
+				t.Errorf("error %q: want it to name %s and say %q", msg, url, tt.wantText)
+			}
+		})
+	}
+}
+
+func TestHTTPCancelMidBody(t *testing.T) {
+	t.Parallel()
+	model := torusSTL(t, 40, 40)
+	srv := stlServer(t, model)
+	l := newLoader(t, Config{Workers: 1})
+	h := queue(t, l, srv.URL+"/slow.stl", Normal, QueueOptions{})
+	// Half the body arrives, then the server stalls.
+	waitFor(t, "half the body", func() bool { return l.Status(h).Progress >= 0.4 })
+	if s := l.Status(h); s.State != Loading || s.Progress > 0.6 {
+		t.Fatalf("Status: got %v at %.2f, want loading near 0.5", s.State, s.Progress)
+	}
+	l.Cancel(h)
+	if r := wait(t, h); r.State != Cancelled || r.Bytes < int64(len(model))/3 {
+		t.Errorf("got %v after %d bytes, want cancelled after about half", r.State, r.Bytes)
+	}
+	// The worker is free again.
+	next := queue(t, l, srv.URL+"/model.stl", Normal, QueueOptions{})
+	if r := wait(t, next); r.State != Completed {
+		t.Errorf("the next download: got %v (%v), want completed", r.State, r.Err)
+	}
+}
+
+func TestProgressOnlyGrows(t *testing.T) {
+	t.Parallel()
+	srv := stlServer(t, torusSTL(t, 40, 40))
+	l := newLoader(t, Config{Workers: 1})
+	h := queue(t, l, srv.URL+"/drip.stl", Normal, QueueOptions{})
+	var seen []float64
+	for last := -1.0; ; {
+		s := l.Status(h)
+		if s.Progress < last {
+			t.Fatalf("progress went from %v to %v", last, s.Progress)
+		}
+		if s.Progress != last {
+			seen = append(seen, s.Progress)
+		}
+		last = s.Progress
+		if s.State.Final() {
+			if s.State != Completed || s.Progress != 1 {
+				t.Fatalf("final status: got %v at %v, want completed at 1", s.State, s.Progress)
+			}
+			break
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	if len(seen) < 4 {
+		t.Errorf("saw progress values %v; want several steps between 0 and 1", seen)
+	}
+}

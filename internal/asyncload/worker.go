@@ -1,0 +1,150 @@
+package asyncload
+
+import (
+	"context"
+	"errors"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/stlview/stlview/internal/mesh"
+)
+
+// outcome is what a worker learned from running one job.
+type outcome struct {
+	mesh     *mesh.Mesh
+	err      error
+	folder   bool     // the source was a directory
+	files    []string // a folder's STL files, as absolute paths
+	duration time.Duration
+	size     int64 // the file's size or Content-Length; -1 if unknown
+	modTime  time.Time
+}
+
+// worker runs jobs until the loader closes. It first reports on ready
+// whether it could lower its priority (only asked for by LowPriority).
+func (l *Loader) worker(ready chan<- error) {
+	var err error
+	if l.cfg.LowPriority {
+		err = lowerThreadPriority()
+	}
+	ready <- err
+	if err != nil {
+		return
+	}
+	for {
+		j, ctx := l.next()
+		if j == nil {
+			return
+		}
+		out := l.run(ctx, j)
+		if p, told := l.finish(j, out); told && l.watch != nil && !j.isURL && !out.folder {
+			l.watch.add(j.key, p, stamp{out.size, out.modTime}) // outside mu: this does I/O
+		}
+	}
+}
+
+// next waits for the highest-priority, oldest queued job, marks it
+// Loading and returns it with the context that cancels it; it returns nil
+// once the loader is closed. Waiting on the condition variable releases
+// mu, and Signal is called with mu held whenever a job is queued, so a
+// worker never sleeps while work is queued and never polls.
+func (l *Loader) next() (*job, context.Context) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for len(l.queue) == 0 && !l.closed {
+		l.work.Wait()
+	}
+	if l.closed {
+		return nil, nil // Close has cancelled whatever was queued
+	}
+	j := l.queue.pop()
+	ctx, cancel := context.WithCancel(context.Background())
+	j.state, j.cancel = Loading, cancel
+	for _, h := range j.handles {
+		h.state.Store(uint32(Loading))
+	}
+	l.stats.started(time.Now())
+	return j, ctx
+}
+
+// run loads j's source. It never panics: a panic while decoding or
+// processing becomes the outcome's error, so one bad file cannot take the
+// loader (or the viewer) down. Only panics on this goroutine can be
+// recovered: the decoder runs with Workers: 1, but a goroutine it starts
+// itself (the mesh package parses ASCII and welds on helper goroutines even
+// then) is beyond this recover.
+func (l *Loader) run(ctx context.Context, j *job) (out outcome) {
+	start := time.Now()
+	defer func() {
+		if v := recover(); v != nil {
+			out = outcome{err: &PanicError{Source: j.key, Value: v, Stack: debug.Stack()}, size: j.size.Load()}
+		}
+		out.duration = time.Since(start)
+	}()
+	if j.isURL {
+		out = l.fetch(ctx, j)
+	} else {
+		out = l.open(ctx, j)
+	}
+	if out.err != nil || out.mesh == nil {
+		return out
+	}
+	if l.cfg.Indexed {
+		out.mesh = out.mesh.IndexedWorkers(1)
+	}
+	if l.cfg.Process != nil {
+		out.mesh, out.err = l.cfg.Process(ctx, j.key, out.mesh)
+		if out.mesh == nil && out.err == nil {
+			out.err = errors.New("Config.Process returned no mesh and no error")
+		}
+	}
+	return out
+}
+
+// finish settles every handle still waiting on j with the outcome and
+// queues a folder's files. It returns j's final priority and whether anyone
+// was told (false when every handle was cancelled while j ran).
+func (l *Loader) finish(j *job, out outcome) (Priority, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	j.cancel() // release the context
+	l.stats.stopped(time.Now())
+	if l.active[j.key] == j {
+		delete(l.active, j.key) // from now on, Queue starts a new load
+	}
+	if len(j.handles) == 0 {
+		return j.priority, false
+	}
+
+	r := Result{Duration: out.duration, Bytes: j.read.Load(), Size: out.size, ModTime: out.modTime}
+	if out.err != nil {
+		r.State, r.Err = Failed, sourceError(j.key, out.err)
+	} else {
+		r.State, r.Mesh = Completed, out.mesh
+	}
+	if out.folder && !l.closed {
+		// Queued under the same lock that settles the folder, so the
+		// folder's Result comes before any of its files' Results.
+		fallback := slices.ContainsFunc(j.handles, func(h *Handle) bool { return h.opts.Fallback })
+		r.Children = make([]*Handle, len(out.files))
+		for i, f := range out.files {
+			r.Children[i] = l.enqueueLocked(f, f, false, j.priority, QueueOptions{Fallback: fallback}, false)
+		}
+	}
+	if !out.folder {
+		l.stats.loaded(r)
+	}
+	for i, h := range j.handles {
+		hr := r
+		if hr.State == Failed && h.opts.Fallback && !out.folder {
+			hr.Mesh, hr.Fallback = Placeholder(), true
+		}
+		if i > 0 && hr.Children != nil {
+			hr.Children = slices.Clone(hr.Children) // each Result owns its slice
+		}
+		l.settleLocked(h, hr)
+	}
+	j.handles = nil
+	return j.priority, true
+}
