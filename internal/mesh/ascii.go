@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"sync"
 )
 
 // The ASCII grammar, as real files write it:
@@ -34,16 +33,14 @@ func (d Decoder) decodeASCII(ctx context.Context, data []byte) (*Mesh, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	starts := splitASCII(data, max(1, min(d.parallelism(), len(data)/minSegment)))
 	segs := make([]asciiParser, len(starts))
-	var wg sync.WaitGroup
 	for k, start := range starts {
 		end := len(data)
 		if k+1 < len(starts) {
 			end = starts[k+1]
 		}
 		segs[k].data = data[start:end]
-		wg.Go(func() { segs[k].err = segs[k].parse(ctx) })
 	}
-	wg.Wait()
+	parallel(len(segs), func(k int) { segs[k].err = segs[k].parse(ctx) })
 
 	lines := 0 // line breaks before the segment at hand
 	faces := 0
@@ -76,22 +73,19 @@ func (d Decoder) decodeASCII(ctx context.Context, data []byte) (*Mesh, error) {
 	return m, nil
 }
 
-// processParallel runs processFaces over whole arrays in chunks on up to
-// workers goroutines and returns the merged stats.
+// processParallel runs processFaces over whole arrays in chunks on
+// workers goroutines (the caller's alone when workers is 1) and returns the
+// merged stats.
 func processParallel(pos, nrm []float32, workers int) faceStats {
 	faces := len(pos) / 9
 	stats := make([]faceStats, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
+	parallel(workers, func(w int) {
 		stats[w] = newFaceStats()
-		wg.Go(func() {
-			for first := w * chunkFaces; first < faces; first += workers * chunkFaces {
-				end := min(faces, first+chunkFaces)
-				processFaces(pos[9*first:9*end], nrm[3*first:3*end], first, &stats[w])
-			}
-		})
-	}
-	wg.Wait()
+		for first := w * chunkFaces; first < faces; first += workers * chunkFaces {
+			end := min(faces, first+chunkFaces)
+			processFaces(pos[9*first:9*end], nrm[3*first:3*end], first, &stats[w])
+		}
+	})
 	total := newFaceStats()
 	for w := range stats {
 		total.merge(&stats[w])

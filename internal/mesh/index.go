@@ -153,7 +153,15 @@ type weldEntry struct {
 
 // forEachShard calls fn for every shard, on workers goroutines that take
 // the next unclaimed shard (shards differ in size), each with its own table.
+// With one worker it runs on the caller's goroutine.
 func forEachShard(shards, workers int, fn func(t *weldTable, s int)) {
+	if workers == 1 {
+		var t weldTable
+		for s := range shards {
+			fn(&t, s)
+		}
+		return
+	}
 	var nextShard atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -266,11 +274,23 @@ func shardOf(h uint64, shardBits int) int {
 }
 
 // parallelRanges splits [0, n) into workers contiguous ranges and calls
-// fn for each on its own goroutine, returning when all are done.
+// fn for each, in parallel; see parallel.
 func parallelRanges(n, workers int, fn func(w, lo, hi int)) {
+	parallel(workers, func(w int) { fn(w, w*n/workers, (w+1)*n/workers) })
+}
+
+// parallel calls fn(0) ... fn(n-1), each on its own goroutine, and returns
+// when all are done. With n = 1 it calls fn on the caller's goroutine: a
+// caller on a thread of its own (a loader's low-priority worker) keeps the
+// work there, and a panic stays where the caller can recover it.
+func parallel(n int, fn func(i int)) {
+	if n == 1 {
+		fn(0)
+		return
+	}
 	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() { fn(w, w*n/workers, (w+1)*n/workers) })
+	for i := range n {
+		wg.Go(func() { fn(i) })
 	}
 	wg.Wait()
 }
