@@ -1,0 +1,101 @@
+package raster
+
+import "image"
+
+// binTri is a face set up for drawing: what a band worker needs, stored
+// whole so that it reads its bins in order instead of fetching indices,
+// vertices and normals from all over the mesh.
+type binTri struct {
+	x, y  [3]int32   // corners in subpixels, clockwise on screen (y down)
+	z     [3]float32 // corners' NDC depth
+	color uint32     // shaded colour, packed as in dst.Pix
+	view  uint32     // index into frame.views
+}
+
+// setup culls, clips, shades and bins global faces lo..hi-1 as setup
+// worker w (phaseSetup): every front face that covers a pixel centre of
+// its view is appended to the bins of the bands its bounding box touches.
+func (r *Renderer) setup(w, lo, hi int) {
+	bins := r.bins[w*r.nbands : (w+1)*r.nbands]
+	for b := range bins {
+		bins[b] = bins[b][:0]
+	}
+	for i := range r.items {
+		it := &r.items[i]
+		a, b := max(lo, it.face0), min(hi, it.face0+it.nfaces)
+		if a < b {
+			r.setupFaces(it, a-it.face0, b-it.face0, bins)
+		}
+	}
+}
+
+// setupFaces does setup's work for local faces lo..hi-1 of it.
+func (r *Renderer) setupFaces(it *itemJob, lo, hi int, bins []bin) {
+	vj := &r.views[it.view]
+	vs := r.verts[it.vert0 : it.vert0+it.nverts]
+	idx := it.item.Mesh.Indices
+	for f := lo; f < hi; f++ {
+		var a, b, c *vertex
+		if idx != nil {
+			a, b, c = &vs[idx[3*f]], &vs[idx[3*f+1]], &vs[idx[3*f+2]]
+		} else {
+			a, b, c = &vs[3*f], &vs[3*f+1], &vs[3*f+2]
+		}
+		if a.out|b.out|c.out != 0 {
+			r.clipFace(it, f, bins)
+			continue
+		}
+		r.bin(vj, it, f, a, b, c, bins)
+	}
+}
+
+// bin culls triangle a, b, c of local face f of it and, if it is a front
+// face covering a pixel centre of its view, appends it to the bins of the
+// bands it touches.
+func (r *Renderer) bin(vj *viewJob, it *itemJob, f int, a, b, c *vertex, bins []bin) {
+	ar := area(a, b, c)
+	if ar*it.front <= 0 {
+		return // a back face, or no area
+	}
+	x0, x1, y0, y1 := pixelSpan(a, b, c, vj.clip)
+	if x0 > x1 || y0 > y1 {
+		return // covers no pixel centre of the view
+	}
+	if ar < 0 {
+		b, c = c, b // store clockwise on screen: inside to the right of each edge
+	}
+	t := binTri{
+		x:     [3]int32{a.x, b.x, c.x},
+		y:     [3]int32{a.y, b.y, c.y},
+		z:     [3]float32{a.z, b.z, c.z},
+		color: packShaded(it, f),
+		view:  uint32(it.view),
+	}
+	for band := y0 >> r.bandShift; band <= y1>>r.bandShift; band++ {
+		bins[band] = append(bins[band], t)
+	}
+}
+
+// area returns twice the signed area of triangle a, b, c in subpixels²
+// (y down): positive when a, b, c turn clockwise on screen.
+func area(a, b, c *vertex) int64 {
+	return int64(b.x-a.x)*int64(c.y-a.y) - int64(b.y-a.y)*int64(c.x-a.x)
+}
+
+// pixelSpan returns the first and last columns and rows of pixels in clip
+// whose centres lie in the bounding box of a, b, c; the span is empty
+// (x0 > x1 or y0 > y1) when there is none.
+func pixelSpan(a, b, c *vertex, clip image.Rectangle) (x0, x1, y0, y1 int32) {
+	return span(min(a.x, b.x, c.x), max(a.x, b.x, c.x), min(a.y, b.y, c.y), max(a.y, b.y, c.y), clip)
+}
+
+// span returns the pixels in clip whose centres lie in the subpixel box
+// [minX, maxX] × [minY, maxY], as first and last column and row.
+func span(minX, maxX, minY, maxY int32, clip image.Rectangle) (x0, x1, y0, y1 int32) {
+	// The first pixel i with i·one + half ≥ min, the last with ≤ max.
+	x0 = max((minX-half+one-1)>>subBits, int32(clip.Min.X))
+	x1 = min((maxX-half)>>subBits, int32(clip.Max.X-1))
+	y0 = max((minY-half+one-1)>>subBits, int32(clip.Min.Y))
+	y1 = min((maxY-half)>>subBits, int32(clip.Max.Y-1))
+	return x0, x1, y0, y1
+}
