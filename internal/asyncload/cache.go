@@ -138,6 +138,47 @@ func (c *Cache) GetOrQueue(source string, p Priority) (m *mesh.Mesh, h *Handle, 
 	return nil, h, nil
 }
 
+// Put adds the mesh of a completed load to the cache, as if the cache had
+// loaded it itself, so loads queued on the Loader directly (the files of a
+// folder, reloads) share the same memory budget. Results that did not
+// complete, and placeholders, are ignored. It does no I/O.
+func (c *Cache) Put(r Result) {
+	if r.State != Completed || r.Mesh == nil || r.Fallback {
+		return
+	}
+	key, isURL, err := c.loader.resolve(r.Source, Normal)
+	if err != nil {
+		return
+	}
+	e := cached{mesh: r.Mesh, bytes: r.Mesh.SizeBytes()}
+	if !isURL {
+		e.stamp = stamp{r.Size, r.ModTime}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.collectLocked()
+	c.addLocked(key, e)
+	c.evictLocked()
+}
+
+// Get returns the cached mesh of source and marks it recently used. It
+// does no I/O, so unlike GetOrQueue it cannot tell a stale mesh from a
+// fresh one; ok is false when source is not cached.
+func (c *Cache) Get(source string) (m *mesh.Mesh, ok bool) {
+	key, _, err := c.loader.resolve(source, Normal)
+	if err != nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.collectLocked()
+	e, ok := c.lru.Get(key)
+	if ok {
+		c.hits++
+	}
+	return e.mesh, ok
+}
+
 // IsLoaded reports whether source's mesh is in the cache. It does no I/O,
 // so it cannot tell whether the mesh is stale; GetOrQueue can.
 func (c *Cache) IsLoaded(source string) bool {
@@ -215,7 +256,7 @@ func (c *Cache) Stats() CacheStats {
 }
 
 // collectLocked moves finished loads from loading into the LRU, then
-// evicts the least recently used meshes until the total fits the budget.
+// evicts as evictLocked does.
 // Callers hold c.mu.
 func (c *Cache) collectLocked() {
 	for key, pl := range c.loading {
@@ -232,15 +273,27 @@ func (c *Cache) collectLocked() {
 		if !pl.h.job.isURL {
 			e.stamp = stamp{r.Size, r.ModTime}
 		}
-		if old, ok := c.lru.Peek(key); ok {
-			c.bytes -= old.bytes
-		}
-		c.lru.Add(key, e)
-		c.bytes += e.bytes
+		c.addLocked(key, e)
 	}
 	if len(c.loading) == 0 {
 		c.batchDone = 0
 	}
+	c.evictLocked()
+}
+
+// addLocked puts e in the LRU under key, replacing what was there.
+// Callers hold c.mu.
+func (c *Cache) addLocked(key string, e cached) {
+	if old, ok := c.lru.Peek(key); ok {
+		c.bytes -= old.bytes
+	}
+	c.lru.Add(key, e)
+	c.bytes += e.bytes
+}
+
+// evictLocked drops the least recently used meshes until the total fits
+// the budget, always keeping the newest. Callers hold c.mu.
+func (c *Cache) evictLocked() {
 	for c.bytes > c.budget && c.lru.Len() > 1 {
 		_, old, _ := c.lru.RemoveOldest()
 		c.bytes -= old.bytes

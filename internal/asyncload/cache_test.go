@@ -167,3 +167,43 @@ func TestCacheLoading(t *testing.T) {
 		t.Errorf("GetOrQueue(missing): got %v, want os.ErrNotExist", err)
 	}
 }
+
+// TestCachePutGet keeps loads made on the Loader directly (a folder's
+// files) in the cache, within its budget.
+func TestCachePutGet(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, name := range []string{"a", "b", "c"} {
+		writeTorus(t, dir, name+".stl", 4)
+	}
+	size := mesh.Torus(2, 0.5, 8, 4).SizeBytes()
+	l := newLoader(t, Config{Workers: 2})
+	c := NewCache(l, 2*size+size/2) // room for two
+	folder, err := l.Queue(dir, Normal, QueueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := wait(t, folder)
+	if len(r.Children) != 3 {
+		t.Fatalf("got %d files, want 3", len(r.Children))
+	}
+	for _, h := range r.Children {
+		c.Put(wait(t, h))
+	}
+	if c.Put(Result{State: Failed, Source: filepath.Join(dir, "x.stl")}); c.Stats().Entries != 2 {
+		t.Errorf("got %d entries, want 2 (three put, one evicted, the failure ignored)", c.Stats().Entries)
+	}
+	for _, tt := range []struct {
+		name string
+		want bool
+	}{{"a.stl", false}, {"b.stl", true}, {"c.stl", true}, {"x.stl", false}} {
+		m, ok := c.Get(filepath.Join(dir, tt.name))
+		if ok != tt.want || (m != nil) != tt.want {
+			t.Errorf("Get(%s): got %v, %v; want cached %v", tt.name, m != nil, ok, tt.want)
+		}
+	}
+	// A Put mesh is fresh for GetOrQueue: no load.
+	if m, h, err := c.GetOrQueue(filepath.Join(dir, "c.stl"), Normal); err != nil || m == nil || h != nil {
+		t.Errorf("GetOrQueue after Put: got %v, %v, %v; want the cached mesh", m != nil, h, err)
+	}
+}

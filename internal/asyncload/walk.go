@@ -35,7 +35,7 @@ func findSTL(ctx context.Context, fsys fs.FS, root string) ([]string, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		if fi.Mode().IsRegular() && isSTLName(root) {
+		if fi.Mode().IsRegular() && IsSTLName(root) {
 			return []string{root}, nil
 		}
 		return nil, nil
@@ -87,7 +87,7 @@ func (w *walker) dir(name string, fi fs.FileInfo) error {
 			if err := w.dir(child, info); err != nil {
 				return err
 			}
-		case info.Mode().IsRegular() && isSTLName(e.Name()):
+		case info.Mode().IsRegular() && IsSTLName(e.Name()):
 			w.files = append(w.files, child)
 		}
 	}
@@ -103,7 +103,7 @@ func (w *walker) follow(name string, e fs.DirEntry) (fs.FileInfo, error) {
 	case t.IsDir():
 		return e.Info()
 	case t.IsRegular():
-		if !isSTLName(e.Name()) {
+		if !IsSTLName(e.Name()) {
 			return nil, nil // no need for its info
 		}
 		return e.Info()
@@ -120,8 +120,9 @@ func (w *walker) follow(name string, e fs.DirEntry) (fs.FileInfo, error) {
 	return info, nil
 }
 
-// isSTLName reports whether name ends in .stl or .stl.gz, in any case.
-func isSTLName(name string) bool {
+// IsSTLName reports whether name ends in .stl or .stl.gz, in any case: the
+// names FindSTL and folder loads pick.
+func IsSTLName(name string) bool {
 	n := strings.ToLower(name)
 	return strings.HasSuffix(n, ".stl") || strings.HasSuffix(n, ".stl.gz")
 }
