@@ -35,7 +35,8 @@ type GPU struct {
 	hi, lo, color *ebiten.Shader
 	depthHi       *ebiten.Image // high bytes of the nearest depth
 	depthLo       *ebiten.Image // low bytes
-	buffers       map[bufferKey]*meshBuffers
+	buffers       map[bufferKey][]*meshBuffers // a mesh drawn by several items of a view needs buffers for each
+	uses          map[bufferKey]int            // buffers of each key used so far in the view being drawn
 	geo           geometry
 	clippedIdx    []uint32
 	uniforms      map[string]any
@@ -53,7 +54,7 @@ var _ Renderer = (*GPU)(nil)
 
 // NewGPU returns a GPU renderer. Its shaders are compiled on first use.
 func NewGPU() *GPU {
-	return &GPU{buffers: map[bufferKey]*meshBuffers{}, uniforms: map[string]any{}}
+	return &GPU{buffers: map[bufferKey][]*meshBuffers{}, uses: map[bufferKey]int{}, uniforms: map[string]any{}}
 }
 
 // Name returns "gpu".
@@ -62,17 +63,19 @@ func (g *GPU) Name() string { return string(KindGPU) }
 // Prepare turns m into vertex and index buffers, converting for at most
 // budget (zero means until done); see Renderer.
 func (g *GPU) Prepare(m *mesh.Mesh, budget time.Duration) bool {
-	return g.buffersFor(m, m.Colors != nil).prepare(budget)
+	return g.buffersFor(m, m.Colors != nil, 0).prepare(budget)
 }
 
-func (g *GPU) buffersFor(m *mesh.Mesh, soup bool) *meshBuffers {
+// buffersFor returns the buffers for the n-th item of a view that draws m
+// in the given layout, making them if needed.
+func (g *GPU) buffersFor(m *mesh.Mesh, soup bool, n int) *meshBuffers {
 	k := bufferKey{m, soup}
-	b := g.buffers[k]
-	if b == nil {
-		b = newMeshBuffers(m, soup)
-		g.buffers[k] = b
+	bs := g.buffers[k]
+	for len(bs) <= n {
+		bs = append(bs, newMeshBuffers(m, soup))
+		g.buffers[k] = bs
 	}
-	return b
+	return bs[n]
 }
 
 // Forget drops the buffers of m; see Renderer.
@@ -141,13 +144,16 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 	f := v.Frame()
 	g.geo.clipped = g.geo.clipped[:0]
 	g.draws = g.draws[:0]
+	clear(g.uses)
 	for i := range v.Items {
 		it := &v.Items[i]
 		m := it.Mesh
 		if m == nil || m.Faces() == 0 {
 			continue
 		}
-		b := g.buffersFor(m, v.Wireframe || m.Colors != nil)
+		k := bufferKey{m, v.Wireframe || m.Colors != nil}
+		b := g.buffersFor(m, k.soup, g.uses[k])
+		g.uses[k]++
 		b.prepare(0)
 		t := newTransform(&f, it.Model)
 		g.geo.project(&t, it, b)

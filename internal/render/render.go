@@ -55,6 +55,8 @@ func New(kind Kind) (Renderer, error) {
 	switch kind {
 	case KindGPU:
 		return NewGPU(), nil
+	case KindCPU:
+		return NewCPU(), nil
 	}
 	return nil, fmt.Errorf("render: unknown renderer %q (want gpu or cpu)", kind)
 }
