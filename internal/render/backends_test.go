@@ -230,3 +230,19 @@ func TestNew(t *testing.T) {
 		t.Error(`New("vulkan"): got no error`)
 	}
 }
+
+// TestChoose measures both backends and returns a working one.
+func TestChoose(t *testing.T) {
+	var r Renderer
+	var timings []Timing
+	onMain(t, func() { r, timings = Choose(image.Pt(320, 240)) })
+	defer onMain(t, r.Dispose)
+	t.Logf("timings: %v", timings)
+	if len(timings) != 2 || r.Name() != string(timings[0].Kind) || timings[0].PerFrame > timings[1].PerFrame {
+		t.Fatalf("got %s with timings %v, want the fastest of both", r.Name(), timings)
+	}
+	c := drawWith(t, r, testScenes()["crossed bars"], 320, 240)
+	if c.RGBAAt(160, 120) == scene.DefaultBackground {
+		t.Error("the chosen renderer drew nothing at the centre")
+	}
+}
