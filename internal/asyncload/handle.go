@@ -80,6 +80,10 @@ type Status struct {
 	// worker opens the file, or for a download without Content-Length), and
 	// is 1 in every final state, whatever the outcome: State says which.
 	Progress float64
+	// Size is the source's size in bytes once a worker has learned it (the
+	// file's size, a download's Content-Length), else -1: callers weigh
+	// progress by it.
+	Size int64
 }
 
 // A Handle stands for one call of Queue (or one source of QueueBatch). Any
@@ -131,12 +135,13 @@ func (h *Handle) Result() (Result, bool) {
 // monotonic because the job's is (read only grows, size is set once) and a
 // settled handle reports 1, at least anything it reported before.
 func (h *Handle) status() Status {
+	size := h.job.size.Load()
 	switch s := State(h.state.Load()); s {
 	case Queued:
-		return Status{State: s}
+		return Status{State: s, Size: size}
 	case Loading:
-		return Status{State: s, Progress: h.job.progress()}
+		return Status{State: s, Progress: h.job.progress(), Size: size}
 	default:
-		return Status{State: s, Progress: 1}
+		return Status{State: s, Progress: 1, Size: size}
 	}
 }

@@ -33,8 +33,8 @@ var shaderFS embed.FS
 // A GPU may be used only from the game's goroutine (Update and Draw).
 type GPU struct {
 	hi, lo, color *ebiten.Shader
-	depthHi       *ebiten.Image // high bytes of the nearest depth
-	depthLo       *ebiten.Image // low bytes
+	depthHi       *ebiten.Image                // high bytes of the nearest depth
+	depthLo       *ebiten.Image                // low bytes
 	buffers       map[bufferKey][]*meshBuffers // a mesh drawn by several items of a view needs buffers for each
 	uses          map[bufferKey]int            // buffers of each key used so far in the view being drawn
 	geo           geometry

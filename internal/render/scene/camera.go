@@ -325,3 +325,26 @@ func ParseView(s string) (StandardView, error) {
 	}
 	return 0, fmt.Errorf("scene: unknown view %q, want one of %s", s, strings.Join(viewNames[:], ", "))
 }
+
+// Pose is how a picture first looks at a mesh: the world's up axis and
+// either a standard view or explicit angles, as the command line gives
+// them.
+type Pose struct {
+	Up                 Axis
+	View               StandardView
+	Angles             bool    // use Azimuth and Elevation instead of View
+	Azimuth, Elevation float32 // degrees
+}
+
+// Camera returns the camera of the pose framing box b in a viewport of
+// the given aspect (width over height).
+func (p Pose) Camera(b mesh.Box, aspect float32) Camera {
+	c := NewCamera(p.Up)
+	if p.Angles {
+		c.SetDegrees(p.Azimuth, p.Elevation)
+	} else {
+		c.SetView(p.View)
+	}
+	c.Fit(b, aspect)
+	return c
+}

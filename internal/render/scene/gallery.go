@@ -1,0 +1,77 @@
+package scene
+
+import (
+	"image"
+)
+
+// Cell is one file's place in the gallery.
+type Cell struct {
+	Rect  image.Rectangle // the whole cell, for hit tests and the frame
+	View  image.Rectangle // where the mesh is drawn
+	Label image.Rectangle // the name below it
+}
+
+// Gallery layout constants, in pixels.
+const (
+	cellGap     = 6
+	labelHeight = 18
+	minCellSize = 96 // the smallest mesh picture before the gallery scrolls
+)
+
+// GalleryLayout places n cells in area: a grid with as many columns as
+// makes the cells biggest, in reading order. When even the best grid would
+// make pictures smaller than minCellSize, the cells keep that size and the
+// grid grows downwards past area (the gallery then scrolls). It returns nil
+// for n = 0 or an area narrower than one cell. The caller owns the slice.
+func GalleryLayout(n int, area image.Rectangle) []Cell {
+	if n <= 0 || area.Dx() < minCellSize+2*cellGap {
+		return nil
+	}
+	cols, best := 1, -1
+	for c := 1; c <= n; c++ {
+		rows := (n + c - 1) / c
+		w := (area.Dx() - (c+1)*cellGap) / c
+		h := (area.Dy()-(rows+1)*cellGap)/rows - labelHeight
+		if s := min(w, h); s > best {
+			cols, best = c, s
+		}
+	}
+	rows := (n + cols - 1) / cols
+	w := (area.Dx() - (cols+1)*cellGap) / cols
+	h := (area.Dy() - (rows+1)*cellGap) / rows
+	if best < minCellSize {
+		cols = max(1, (area.Dx()-cellGap)/(minCellSize+cellGap))
+		w = (area.Dx() - (cols+1)*cellGap) / cols
+		h = minCellSize + labelHeight
+	}
+	cells := make([]Cell, n)
+	for i := range cells {
+		x := area.Min.X + cellGap + (i%cols)*(w+cellGap)
+		y := area.Min.Y + cellGap + (i/cols)*(h+cellGap)
+		r := image.Rect(x, y, x+w, y+h)
+		cells[i] = Cell{
+			Rect:  r,
+			View:  image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Max.Y-labelHeight),
+			Label: image.Rect(r.Min.X, r.Max.Y-labelHeight, r.Max.X, r.Max.Y),
+		}
+	}
+	return cells
+}
+
+// ContentBottom returns the lowest pixel row the cells reach, with a gap.
+func ContentBottom(cells []Cell) int {
+	if len(cells) == 0 {
+		return 0
+	}
+	return cells[len(cells)-1].Rect.Max.Y + cellGap
+}
+
+// CellAt returns the index of the cell that holds point p, or -1.
+func CellAt(cells []Cell, p image.Point) int {
+	for i, c := range cells {
+		if p.In(c.Rect) {
+			return i
+		}
+	}
+	return -1
+}

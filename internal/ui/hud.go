@@ -1,0 +1,335 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"strings"
+	"time"
+
+	"github.com/stlview/stlview/internal/mesh"
+)
+
+// The HUD is laid out as a list of drawing operations by pure functions of
+// a model, then drawn by drawOps. Tests check the layout without a window.
+
+// opKind is what a hudOp draws.
+type opKind uint8
+
+const (
+	opFill opKind = iota // Rect in Color
+	opBar                // a progress bar in Rect, Frac of it filled
+	opText               // Text with its top-left at At, in Color
+)
+
+type hudOp struct {
+	Kind  opKind
+	Rect  image.Rectangle
+	At    image.Point
+	Text  string
+	Color color.RGBA
+	Frac  float64
+}
+
+// Colours of the HUD.
+var (
+	panelColor = color.RGBA{12, 14, 18, 210}
+	textColor  = color.RGBA{230, 232, 236, 255}
+	dimColor   = color.RGBA{150, 156, 166, 255}
+	errorColor = color.RGBA{255, 110, 100, 255}
+	barColor   = color.RGBA{90, 160, 255, 255}
+	trackColor = color.RGBA{60, 64, 72, 255}
+)
+
+// Text metrics the layout assumes: lineHeight is the distance between
+// lines, pad the inner margin of panels.
+const (
+	lineHeight = 18
+	pad        = 8
+	barHeight  = 6
+)
+
+// measureFunc returns the width in pixels of s in the HUD's font.
+type measureFunc func(s string) int
+
+// loadRow is a file in flight or failed, as the progress panel lists it.
+type loadRow struct {
+	Name     string
+	Progress float64 // 0..1
+	Queued   bool
+	Err      string // for a failed file
+}
+
+// progressModel is what the progress panel shows.
+type progressModel struct {
+	Done, Total int     // files settled, files known
+	Fraction    float64 // overall progress by bytes, 0..1
+	Loading     []loadRow
+	Failed      []loadRow
+	Scanning    int // folders still being listed
+}
+
+// Limits of the progress panel.
+const (
+	maxLoadingRows = 6
+	maxFailedRows  = 5
+	progressWidth  = 440
+)
+
+// layoutProgress lays out the progress panel in the bottom-left corner of
+// screen: a title with done/total and the percentage, an overall bar, a
+// row per file in flight (name, bar, percent) and the failed files with
+// their errors. It returns nil when there is nothing to report.
+func layoutProgress(m progressModel, screen image.Rectangle, measure measureFunc) []hudOp {
+	pending := m.Done < m.Total || m.Scanning > 0
+	if !pending && len(m.Failed) == 0 {
+		return nil
+	}
+	loading := m.Loading[:min(len(m.Loading), maxLoadingRows)]
+	failed := m.Failed[:min(len(m.Failed), maxFailedRows)]
+	lines := 0
+	if pending {
+		lines = 1 + len(loading) // title + rows, plus the bar
+		if len(m.Loading) > len(loading) {
+			lines++
+		}
+	}
+	if len(m.Failed) > 0 {
+		lines += 1 + len(failed)
+		if len(m.Failed) > len(failed) {
+			lines++
+		}
+	}
+	w := min(progressWidth, screen.Dx()-2*pad)
+	h := lines*lineHeight + 2*pad
+	if pending {
+		h += barHeight + 4
+	}
+	panel := image.Rect(screen.Min.X+pad, screen.Max.Y-pad-h, screen.Min.X+pad+w, screen.Max.Y-pad)
+	ops := []hudOp{{Kind: opFill, Rect: panel, Color: panelColor}}
+	x, y := panel.Min.X+pad, panel.Min.Y+pad
+	inner := w - 2*pad
+	text := func(s string, c color.RGBA) {
+		ops = append(ops, hudOp{Kind: opText, At: image.Pt(x, y), Text: ellipsize(s, inner, measure), Color: c})
+		y += lineHeight
+	}
+	if pending {
+		title := fmt.Sprintf("Loading %d/%d files, %.0f%%", m.Done, m.Total, 100*m.Fraction)
+		if m.Scanning > 0 {
+			title += fmt.Sprintf(", listing %d folders", m.Scanning)
+		}
+		text(title, textColor)
+		ops = append(ops, hudOp{Kind: opBar, Rect: image.Rect(x, y, x+inner, y+barHeight), Frac: m.Fraction})
+		y += barHeight + 4
+		nameW := inner * 55 / 100
+		for _, r := range loading {
+			ops = append(ops, hudOp{Kind: opText, At: image.Pt(x, y), Text: ellipsize(r.Name, nameW-pad, measure), Color: textColor})
+			bar := image.Rect(x+nameW, y+lineHeight/2-barHeight/2, x+inner-48, y+lineHeight/2+barHeight/2)
+			ops = append(ops, hudOp{Kind: opBar, Rect: bar, Frac: r.Progress})
+			pct := fmt.Sprintf("%3.0f%%", 100*r.Progress)
+			if r.Queued {
+				pct = "queued"
+			}
+			ops = append(ops, hudOp{Kind: opText, At: image.Pt(x+inner-44, y), Text: pct, Color: dimColor})
+			y += lineHeight
+		}
+		if more := len(m.Loading) - len(loading); more > 0 {
+			text(fmt.Sprintf("and %d more", more), dimColor)
+		}
+	}
+	if len(m.Failed) > 0 {
+		text(fmt.Sprintf("%d failed:", len(m.Failed)), errorColor)
+		for _, r := range failed {
+			text(r.Name+": "+r.Err, errorColor)
+		}
+		if more := len(m.Failed) - len(failed); more > 0 {
+			text(fmt.Sprintf("and %d more", more), dimColor)
+		}
+	}
+	return ops
+}
+
+// infoLines describes a focused mesh: name, triangles, size of the
+// bounding box, file size and load time.
+func infoLines(e *Entry) []string {
+	lines := []string{e.Name}
+	if e.Fallback {
+		return append(lines, "failed: "+errText(e.Err))
+	}
+	m := e.Mesh
+	if m == nil {
+		return append(lines, e.State.String())
+	}
+	s := m.Bounds.Size()
+	lines = append(lines,
+		fmt.Sprintf("%s triangles, %s vertices", thousands(m.Faces()), thousands(m.Vertices())),
+		fmt.Sprintf("size %s × %s × %s", num(s[0]), num(s[1]), num(s[2])),
+	)
+	file := m.Format.String()
+	if m.Compressed {
+		file += ", gzip"
+	}
+	if e.Size >= 0 {
+		file = bytesText(e.Size) + " " + file
+	}
+	lines = append(lines, fmt.Sprintf("%s, loaded in %s", file, e.Duration.Round(time.Millisecond)))
+	if n := len(m.Solids); n > 1 {
+		lines = append(lines, fmt.Sprintf("%d solids", n))
+	}
+	if m.Dropped > 0 || m.Degenerate > 0 {
+		lines = append(lines, fmt.Sprintf("%d dropped (not finite), %d degenerate", m.Dropped, m.Degenerate))
+	}
+	if m.Colors != nil {
+		lines = append(lines, "face colours from the file")
+	}
+	return lines
+}
+
+// layoutPanel lays out lines in a panel at the top-left of area.
+func layoutPanel(lines []string, area image.Rectangle, measure measureFunc) []hudOp {
+	if len(lines) == 0 {
+		return nil
+	}
+	w := 0
+	for _, l := range lines {
+		w = max(w, measure(l))
+	}
+	w = min(w+2*pad, area.Dx()-2*pad)
+	panel := image.Rect(area.Min.X+pad, area.Min.Y+pad, area.Min.X+pad+w, area.Min.Y+pad+len(lines)*lineHeight+2*pad)
+	ops := []hudOp{{Kind: opFill, Rect: panel, Color: panelColor}}
+	for i, l := range lines {
+		c := textColor
+		if i > 0 {
+			c = dimColor
+		}
+		ops = append(ops, hudOp{Kind: opText, At: image.Pt(panel.Min.X+pad, panel.Min.Y+pad+i*lineHeight), Text: ellipsize(l, w-2*pad, measure), Color: c})
+	}
+	return ops
+}
+
+// helpLines are the key bindings the help overlay lists.
+var helpLines = []string{
+	"Mouse",
+	"  left drag         orbit",
+	"  right/middle drag pan",
+	"  wheel             zoom to the cursor (gallery: scroll)",
+	"  click             open a file",
+	"Keys",
+	"  F                 fit the mesh in the window",
+	"  1 … 6             front, back, left, right, top, bottom",
+	"  0                 isometric view",
+	"  R                 reset the view",
+	"  W                 wireframe overlay",
+	"  Enter / Esc       open the file under the cursor / back to the gallery",
+	"  ← / →             previous / next file",
+	"  S                 save a screenshot",
+	"  H or ?            this help",
+	"  Q                 quit",
+	"Drop files or folders on the window to add them.",
+}
+
+// layoutHelp centres the help overlay in screen.
+func layoutHelp(screen image.Rectangle, measure measureFunc) []hudOp {
+	w := 0
+	for _, l := range helpLines {
+		w = max(w, measure(l))
+	}
+	w += 2 * pad
+	h := len(helpLines)*lineHeight + 2*pad
+	c := screen.Min.Add(screen.Size().Div(2))
+	panel := image.Rect(c.X-w/2, c.Y-h/2, c.X+w/2, c.Y+h/2).Intersect(screen)
+	ops := []hudOp{{Kind: opFill, Rect: panel, Color: panelColor}}
+	for i, l := range helpLines {
+		col := textColor
+		if strings.HasPrefix(l, "  ") {
+			col = dimColor
+		}
+		ops = append(ops, hudOp{Kind: opText, At: image.Pt(panel.Min.X+pad, panel.Min.Y+pad+i*lineHeight), Text: l, Color: col})
+	}
+	return ops
+}
+
+// layoutWrapped lays out s word-wrapped to r's width, as many lines as
+// fit in r.
+func layoutWrapped(s string, r image.Rectangle, c color.RGBA, measure measureFunc) []hudOp {
+	var ops []hudOp
+	y := r.Min.Y
+	line := ""
+	flush := func() {
+		if line != "" && y+lineHeight <= r.Max.Y {
+			ops = append(ops, hudOp{Kind: opText, At: image.Pt(r.Min.X, y), Text: ellipsize(line, r.Dx(), measure), Color: c})
+			y += lineHeight
+		}
+		line = ""
+	}
+	for _, w := range strings.Fields(s) {
+		if line != "" && measure(line+" "+w) > r.Dx() {
+			flush()
+		}
+		if line == "" {
+			line = w
+		} else {
+			line += " " + w
+		}
+	}
+	flush()
+	return ops
+}
+
+// ellipsize shortens s with "…" until it fits in w pixels.
+func ellipsize(s string, w int, measure measureFunc) string {
+	if measure(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && measure(string(r)+"…") > w {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
+
+// errText returns err's message without the package prefixes the layers
+// add, or "" for nil.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// thousands formats n with thin spaces between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && c != '-' {
+			b.WriteRune(' ')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// num formats a length with four significant digits.
+func num(v float32) string { return fmt.Sprintf("%.4g", v) }
+
+// bytesText formats a size in B, kB, MB or GB.
+func bytesText(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1e6:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1e9:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+}
+
+// faces returns the triangle count of m, or 0 for nil.
+func faces(m *mesh.Mesh) int {
+	if m == nil {
+		return 0
+	}
+	return m.Faces()
+}
