@@ -70,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	var azimuth, elevation float32
 	fs.StringVarP(&workers, "workers", "w", "", "loader workers (default: the number of CPUs); for --bench a list such as 1,2,4")
 	fs.IntVar(&cfg.cacheMB, "cache-mb", 2048, "memory for meshes, in MB; drawn meshes beyond it are loaded again when needed")
-	fs.StringVar(&size, "size", "1280x800", "window or picture size, WxH")
+	fs.StringVar(&size, "size", "1024x768", "window or picture size, WxH")
 	fs.StringVar(&cfg.renderer, "renderer", "auto", "3D renderer: auto (measure both), gpu or cpu")
 	fs.StringVar(&cfg.screenshot, "screenshot", "", "load everything, write one PNG `FILE` of the whole scene and exit (1 if a file failed)")
 	fs.StringVar(&cfg.screenshotDir, "screenshot-dir", "", "write one PNG per file into `DIR` (thumbnails) and exit")

@@ -20,10 +20,10 @@ type Timing struct {
 
 // calibrationFrames is how many timed frames Choose draws per backend,
 // after one untimed frame that compiles shaders and allocates buffers.
-const calibrationFrames = 3
+const calibrationFrames = 2
 
 // Choose measures both backends on this machine and returns the faster
-// one, with the timings (fastest first). It draws a test scene of 200,000
+// one, with the timings (fastest first). It draws a test scene of 100,000
 // triangles at the given size a few times with each backend, turning the
 // camera between frames, and reads a pixel back after each frame so the
 // GPU's queued work is counted. It takes a few hundred milliseconds where
@@ -31,7 +31,7 @@ const calibrationFrames = 3
 // goroutine (Update or Draw).
 func Choose(size image.Point) (Renderer, []Timing) {
 	size.X, size.Y = max(size.X, 64), max(size.Y, 64)
-	m := mesh.Torus(10, 3, 500, 200).Indexed()
+	m := mesh.Torus(10, 3, 500, 100).Indexed()
 	view := scene.View{
 		Viewport:   image.Rectangle{Max: size},
 		Items:      []scene.Item{{Mesh: m, Model: mgl32.Ident4()}},

@@ -17,10 +17,6 @@ import (
 // identity is the model matrix of every item: cameras frame the meshes.
 var identity = mgl32.Ident4()
 
-// drawBudget is the time a frame may spend drawing gallery cells; the
-// rest wait for the next frame. The focused view is always drawn whole.
-const drawBudget = 8 * time.Millisecond
-
 // viewCost is the fixed cost of a view (clearing, three passes), in
 // triangles' worth.
 const viewCost = 2000
@@ -31,16 +27,21 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	defer func() { g.stats.addDraw(start, time.Since(start)) }()
 	g.frames++
 	ebiten.SetWindowTitle(g.title())
+	if g.r == nil && g.size != (image.Point{}) {
+		g.chooseRenderer()
+	}
 	if g.r == nil || g.layer == nil {
 		screen.Fill(g.opt.Background)
 		g.drawHUD(screen)
 		return
 	}
+	if n := len(g.stats.intervals); n > 1 { // the first follows Ebitengine's start-up waits
+		g.pace.observe(g.stats.intervals[n-1], g.drewCells)
+	}
 	g.pickViews()
+	g.drewCells = g.focus == nil && len(g.views) > 0
 	if len(g.views) > 0 {
-		t := time.Now()
 		g.r.Draw(g.layer, g.views)
-		g.learnCost(time.Since(t))
 	}
 	screen.DrawImage(g.layer, nil)
 	g.drawHUD(screen)
@@ -50,8 +51,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 }
 
 // pickViews chooses what to redraw this frame: the focused view when it
-// changed, else the gallery cells that need it, in order, within
-// drawBudget (at least one).
+// changed, else the gallery cells that need it, in order, as many as the
+// pacer allows (at least one).
 func (g *Game) pickViews() {
 	g.views, g.drawn = g.views[:0], g.drawn[:0]
 	if f := g.focus; f != nil {
@@ -64,8 +65,7 @@ func (g *Game) pickViews() {
 		}
 		return
 	}
-	budget := float64(drawBudget.Nanoseconds())
-	spent := 0.0
+	spent := 0
 	for i, e := range g.lib.Entries() {
 		if i >= len(g.cells) {
 			break
@@ -78,8 +78,8 @@ func (g *Game) pickViews() {
 		if m == nil {
 			continue // loading again: the cache had let it go
 		}
-		cost := float64(m.Faces()+viewCost) * g.nsPerTri
-		if len(g.views) > 0 && spent+cost > budget {
+		cost := m.Faces() + viewCost
+		if !g.pace.allow(spent, cost) {
 			break
 		}
 		spent += cost
@@ -93,24 +93,6 @@ func (g *Game) pickViews() {
 		})
 		g.drawn = append(g.drawn, e)
 		st.drawn = true
-	}
-}
-
-// learnCost refines the per-triangle cost from a measured Draw. Only the
-// CPU backend's Draw is synchronous; the GPU's work happens later, so its
-// cost stays what was measured or assumed at the start.
-func (g *Game) learnCost(d time.Duration) {
-	if g.r.Name() != "cpu" {
-		return
-	}
-	tris := 0
-	for _, v := range g.views {
-		for _, it := range v.Items {
-			tris += it.Mesh.Faces() + viewCost
-		}
-	}
-	if tris > 0 {
-		g.nsPerTri = 0.8*g.nsPerTri + 0.2*float64(d.Nanoseconds())/float64(tris)
 	}
 }
 

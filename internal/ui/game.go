@@ -62,7 +62,8 @@ type Game struct {
 	r   render.Renderer
 	// rendererNote says how the renderer was chosen, for the HUD.
 	rendererNote string
-	nsPerTri     float64 // estimated drawing cost, for the gallery budget
+	pace         pacer // how much of the gallery a frame may redraw
+	drewCells    bool  // the last frame drew gallery cells
 
 	size   image.Point   // the window, from Layout
 	layer  *ebiten.Image // the 3D picture, kept between frames
@@ -74,8 +75,11 @@ type Game struct {
 	camFor int        // the focused entry's Version the camera was fitted to; -1: none
 	shown  *mesh.Mesh // the focused mesh the layer shows
 	dirty  bool       // the focused view must be redrawn
-	wire   bool
-	help   bool
+	// autoFocused is set once a lone file has been focused by itself, so
+	// going back to the gallery stays there.
+	autoFocused bool
+	wire        bool
+	help        bool
 
 	in      inputReader
 	cmds    []Command
@@ -119,17 +123,11 @@ func New(opt Options) *Game {
 		started: time.Now(),
 	}
 	if g.r != nil {
-		g.nsPerTri = defaultCost[g.r.Name()]
+		g.pace = newPacer(g.r.Name())
 		g.rendererNote = g.r.Name()
 	}
 	return g
 }
-
-// defaultCost is the drawing cost per triangle assumed for a renderer that
-// was not measured: the CPU rasterizer's on two cores, and the GPU passes'
-// under Mesa's llvmpipe (a real GPU is faster; the budget then only errs
-// on the safe side).
-var defaultCost = map[string]float64{"cpu": 12, "gpu": 160}
 
 // Add queues a file, folder or URL at priority p (see Library.Add).
 func (g *Game) Add(source string, p asyncload.Priority) error { return g.lib.Add(source, p) }
@@ -174,9 +172,6 @@ func (g *Game) Update() error {
 	if g.done {
 		return ebiten.Termination
 	}
-	if g.r == nil && g.size != (image.Point{}) {
-		g.chooseRenderer()
-	}
 	g.poll()
 	g.prepare(start)
 	g.trim()
@@ -193,11 +188,12 @@ func (g *Game) Update() error {
 	return nil
 }
 
-// chooseRenderer measures the backends at the window's size.
+// chooseRenderer measures the backends at the window's size. It draws,
+// so Draw calls it, on the first frame: Update must stay short.
 func (g *Game) chooseRenderer() {
 	r, timings := render.Choose(g.size)
 	g.r = r
-	g.nsPerTri = float64(timings[0].PerFrame.Nanoseconds()) / 200_000
+	g.pace = newPacer(r.Name())
 	g.rendererNote = fmt.Sprintf("%s (auto:", r.Name())
 	for _, t := range timings {
 		g.rendererNote += fmt.Sprintf(" %s %.1f ms", t.Kind, float64(t.PerFrame.Microseconds())/1000)
@@ -216,6 +212,10 @@ func (g *Game) poll() {
 			g.failed++
 		}
 	}
+	if entries := g.lib.Entries(); !g.autoFocused && len(entries) == 1 && len(g.lib.pending) == 0 {
+		g.autoFocused = true // a single file opens on its own, full size
+		g.setFocus(entries[0])
+	}
 	if f := g.focus; f != nil && f.Mesh != nil && g.camFor != f.Version {
 		g.cam, g.camFor, g.dirty = g.initialCamera(f.Bounds, g.aspect()), f.Version, true
 	}
@@ -228,7 +228,7 @@ func (g *Game) poll() {
 
 // prepareBudget is the time per frame Update spends turning new meshes into
 // the renderer's buffers.
-const prepareBudget = 3 * time.Millisecond
+const prepareBudget = 2 * time.Millisecond
 
 // prepare converts loaded meshes for the renderer, the focused one first,
 // until the budget is spent; a big mesh takes several frames.
