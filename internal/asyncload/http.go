@@ -33,6 +33,6 @@ func (l *Loader) fetch(ctx context.Context, j *job) outcome {
 	j.size.Store(size)
 	// With size -1 (no Content-Length) the decoder reads into memory and
 	// stops at MaxSize with a mesh.ErrTooLarge error naming the URL.
-	m, err := l.decoder(j.key).Decode(ctx, &countingReader{r: resp.Body, n: &j.read}, size)
+	m, err := l.decoder(j).Decode(ctx, &countingReader{r: resp.Body, n: &j.read}, size)
 	return outcome{mesh: m, err: err, size: size}
 }

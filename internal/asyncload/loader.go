@@ -15,8 +15,10 @@ import (
 // Config holds a Loader's settings. The zero Config is ready to use.
 type Config struct {
 	// Workers is the number of loads that run at once; 0 means
-	// runtime.NumCPU(). Each load decodes on one goroutine: files are
-	// loaded in parallel, not parts of one file.
+	// runtime.NumCPU(). Files are loaded in parallel, each decoded on one
+	// goroutine, except that a load that starts with nothing queued behind
+	// it also uses the idle workers' share: a lone large file decodes on
+	// every core.
 	Workers int
 
 	// Indexed makes every mesh indexed (mesh.Mesh.IndexedWorkers) on the
@@ -62,10 +64,9 @@ type Config struct {
 	// workers: GOMAXPROCS 4). With the default GOMAXPROCS the render
 	// goroutine waits behind the workers and frames stutter.
 	//
-	// Work the mesh package hands to goroutines of its own runs on
-	// ordinary threads, at normal priority: today that is ASCII parsing
-	// and the welding behind Indexed. Binary decoding, most of the work,
-	// stays on the niced thread.
+	// When a lone load decodes on more than one goroutine (see Workers),
+	// the goroutines beyond the worker's own run on ordinary threads, at
+	// normal priority.
 	LowPriority bool
 }
 

@@ -571,3 +571,34 @@ func TestCancelMany(t *testing.T) {
 	}
 	close(g.release)
 }
+
+// TestThreadsForLoneLoad checks how many goroutines a job may decode on: a
+// job that leaves work queued behind it gets one, and one that empties the
+// queue gets the share of the idle workers too.
+func TestThreadsForLoneLoad(t *testing.T) {
+	// A loader without worker goroutines: the test takes the jobs itself.
+	l := &Loader{cfg: Config{Workers: 3}, active: map[string]*job{}}
+	l.work.L = &l.mu
+	l.mu.Lock()
+	for _, k := range []string{"/a.stl", "/b.stl", "/c.stl"} {
+		l.enqueueLocked(k, k, false, Normal, QueueOptions{}, false)
+	}
+	l.mu.Unlock()
+	for i, want := range []int{1, 1, 1} { // a, b leave work queued; c starts with two loads running
+		j, _ := l.next()
+		if j.threads != want {
+			t.Errorf("job %d (%s): got %d threads, want %d", i, j.key, j.threads, want)
+		}
+		defer j.cancel()
+	}
+	// Alone: with the other loads finished, a new job gets every worker.
+	l.mu.Lock()
+	l.stats.loading = 0
+	l.enqueueLocked("/d.stl", "/d.stl", false, Normal, QueueOptions{}, false)
+	l.mu.Unlock()
+	j, _ := l.next()
+	defer j.cancel()
+	if j.threads != 3 {
+		t.Errorf("lone job: got %d threads, want 3", j.threads)
+	}
+}

@@ -24,6 +24,9 @@ type job struct {
 	handles  []*Handle // handles still waiting: not cancelled, not settled
 	// cancel stops a Loading job's context; nil while Queued.
 	cancel context.CancelFunc
+	// threads is how many goroutines the job may decode and weld on, set
+	// when a worker takes it: see Loader.next.
+	threads int
 
 	// read and size measure progress. The worker adds to read as bytes
 	// arrive and stores size once known (-1 until then); Status reads both

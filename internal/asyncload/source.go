@@ -65,7 +65,7 @@ func (l *Loader) open(ctx context.Context, j *job) outcome {
 		return l.expand(ctx, j.key)
 	}
 	j.size.Store(fi.Size())
-	m, err := l.decoder(j.key).Decode(ctx, &countingReader{r: f, n: &j.read}, fi.Size())
+	m, err := l.decoder(j).Decode(ctx, &countingReader{r: f, n: &j.read}, fi.Size())
 	return outcome{mesh: m, err: err, size: fi.Size(), modTime: fi.ModTime()}
 }
 
@@ -82,10 +82,10 @@ func (l *Loader) expand(ctx context.Context, dir string) outcome {
 	return outcome{folder: true, files: files, err: err, size: -1}
 }
 
-// decoder returns the decoder for one load: one goroutine per file, since
-// the loader already decodes several files at once.
-func (l *Loader) decoder(name string) mesh.Decoder {
-	return mesh.Decoder{Path: name, Workers: 1, MaxSize: l.cfg.MaxSize}
+// decoder returns the decoder for job j, on the goroutines Loader.next
+// allowed it.
+func (l *Loader) decoder(j *job) mesh.Decoder {
+	return mesh.Decoder{Path: j.key, Workers: j.threads, MaxSize: l.cfg.MaxSize}
 }
 
 // countingReader adds the bytes read through it to n, for progress.

@@ -65,6 +65,14 @@ func (l *Loader) next() (*job, context.Context) {
 		h.state.Store(uint32(Loading))
 	}
 	l.stats.started(time.Now())
+	// Files are decoded in parallel, one goroutine each. A job that leaves
+	// the queue empty may also use the share of the idle workers, so a
+	// lone large file decodes on every core; jobs queued later still find
+	// their worker free.
+	j.threads = 1
+	if len(l.queue) == 0 {
+		j.threads = max(1, l.cfg.Workers-l.stats.loading+1)
+	}
 	return j, ctx
 }
 
@@ -72,8 +80,7 @@ func (l *Loader) next() (*job, context.Context) {
 // processing becomes the outcome's error, so one bad file cannot take the
 // loader (or the viewer) down. Only panics on this goroutine can be
 // recovered: the decoder runs with Workers: 1, but a goroutine it starts
-// itself (the mesh package parses ASCII and welds on helper goroutines even
-// then) is beyond this recover.
+// itself when j.threads > 1 is beyond this recover.
 func (l *Loader) run(ctx context.Context, j *job) (out outcome) {
 	start := time.Now()
 	defer func() {
@@ -91,7 +98,7 @@ func (l *Loader) run(ctx context.Context, j *job) (out outcome) {
 		return out
 	}
 	if l.cfg.Indexed {
-		out.mesh = out.mesh.IndexedWorkers(1)
+		out.mesh = out.mesh.IndexedWorkers(j.threads)
 	}
 	if l.cfg.Process != nil {
 		out.mesh, out.err = l.cfg.Process(ctx, j.key, out.mesh)
