@@ -134,24 +134,53 @@ func (c *Camera) ZoomAt(factor, ndcX, ndcY, aspect float32) {
 	c.Distance /= factor
 }
 
-// Fit frames box b: the target moves to the box's centre and the distance
-// becomes the one at which the box's bounding sphere, enlarged by
-// FitMargin, just fits the narrower of the two fields of view; the viewing
-// direction is kept. aspect is the viewport's width over height. An empty
-// box leaves the camera unchanged; a single point is framed as a sphere of
-// radius 1.
+// Fit frames box b: the target moves to the box's centre, the viewing
+// direction is kept, and the distance becomes the least at which all eight
+// corners of the box lie within the field of view with a margin (each
+// corner at most 1/FitMargin of the way from the centre of the view to its
+// edge). aspect is the viewport's width over height. Framing the corners
+// rather than the bounding sphere makes long parts fill the view as they
+// do in other viewers. An empty box leaves the camera unchanged; a single
+// point is framed as a sphere of radius 1.
 func (c *Camera) Fit(b mesh.Box, aspect float32) {
 	if b.IsEmpty() {
 		return
 	}
-	r := b.Radius()
-	if !(r > 0) {
-		r = 1
+	center := b.Center()
+	if !(b.Radius() > 0) {
+		c.fitSphere(center, 1, aspect)
+		return
 	}
-	c.fitSphere(b.Center(), r, aspect)
+	right, up, back := c.Basis()
+	tanY := c.tanHalfFOV()
+	tanX := tanY * aspect
+	d := float32(0)
+	for k := range 8 {
+		p := b.Min
+		for a := range 3 {
+			if k&(1<<a) != 0 {
+				p[a] = b.Max[a]
+			}
+		}
+		p = p.Sub(center)
+		x, y, z := abs32(p.Dot(right)), abs32(p.Dot(up)), p.Dot(back) // z: toward the eye
+		// The corner is z nearer the eye than the target, so at depth
+		// d - z, where the half-widths of the view are (d - z)·tan.
+		d = max(d, z+x*FitMargin/tanX, z+y*FitMargin/tanY)
+	}
+	c.Target = center
+	c.Distance = d
 }
 
-// fitSphere frames the sphere of the given centre and radius as Fit does.
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// fitSphere frames the sphere of the given centre and radius: the sphere,
+// enlarged by FitMargin, just fits the narrower field of view.
 func (c *Camera) fitSphere(center mgl32.Vec3, r, aspect float32) {
 	t := c.tanHalfFOV() * min(1, aspect)
 	// The sphere touches the frustum's sides when sin(half angle) = r/d.

@@ -35,7 +35,7 @@ func spherePoints(center mgl32.Vec3, r float32, n int) []mgl32.Vec3 {
 	return pts
 }
 
-func TestFitContainsBoundingSphere(t *testing.T) {
+func TestFitFramesTheBox(t *testing.T) {
 	box := mesh.Box{Min: mgl32.Vec3{-3, 10, 2}, Max: mgl32.Vec3{5, 12, 40}}
 	tests := []struct {
 		name string
@@ -49,34 +49,45 @@ func TestFitContainsBoundingSphere(t *testing.T) {
 		{"4:3 right +Y", 1024, 768, Right, PlusY},
 		{"very wide bottom -X", 2000, 200, Bottom, MinusX},
 	}
+	corners := func() []mgl32.Vec3 {
+		var ps []mgl32.Vec3
+		for k := range 8 {
+			p := box.Min
+			for a := range 3 {
+				if k&(1<<a) != 0 {
+					p[a] = box.Max[a]
+				}
+			}
+			ps = append(ps, p)
+		}
+		return ps
+	}()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := NewCamera(tt.up)
 			c.SetView(tt.view)
 			vp := image.Rect(10, 20, 10+tt.w, 20+tt.h)
 			c.Fit(box, float32(tt.w)/float32(tt.h))
-			f := frameOf(c, vp, box)
 			if got, want := c.Target, box.Center(); got != want {
 				t.Errorf("target = %v, want the box centre %v", got, want)
 			}
-			// inside reports whether the sphere lies within the frustum's
-			// sides; its depth range is checked by the NearFar tests.
-			inside := func(r float32) bool {
-				for _, p := range spherePoints(box.Center(), r, 2000) {
+			// reach returns how far the farthest corner lies from the
+			// centre of the view, as a fraction of the way to its edge.
+			reach := func(c Camera) float32 {
+				f := frameOf(c, vp, box)
+				r := float32(0)
+				for _, p := range corners {
 					x, y, _, ok := f.Project(p)
-					if !ok || x < float32(vp.Min.X) || x > float32(vp.Max.X) ||
-						y < float32(vp.Min.Y) || y > float32(vp.Max.Y) {
-						return false
+					if !ok {
+						return 99
 					}
+					nx, ny := f.ToNDC(x, y)
+					r = max(r, abs32(nx), abs32(ny))
 				}
-				return true
+				return r
 			}
-			r := box.Radius()
-			if !inside(r) {
-				t.Errorf("the bounding sphere (r=%g) leaves the frustum", r)
-			}
-			if inside(r * FitMargin * 1.02) {
-				t.Errorf("a sphere 2%% larger than the fitted one (r=%g) still fits: the fit is loose", r*FitMargin*1.02)
+			if got, want := reach(c), 1/float32(FitMargin); got > want*1.0001 || got < want*0.999 {
+				t.Errorf("the farthest corner reaches %.4f of the way to the edge, want %.4f (inside, with the margin, and tight)", got, want)
 			}
 		})
 	}

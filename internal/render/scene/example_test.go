@@ -28,7 +28,7 @@ func ExampleCamera() {
 	x, y, _, _ := f.Project(mgl32.Vec3{40, 20, 10}) // the top face's far corner
 	fmt.Printf("corner at pixel (%.0f, %.0f)\n", x, y)
 	// Output:
-	// eye (20.0, 10.0, 88.8)
-	// near 78.8 far 88.8
-	// corner at pixel (641, 179)
+	// eye (20.0, 10.0, 62.3)
+	// near 52.3 far 62.4
+	// corner at pixel (764, 118)
 }
