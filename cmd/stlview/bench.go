@@ -43,7 +43,11 @@ func runBench(cfg *config, stdout, stderr io.Writer) int {
 	if cfg.json {
 		enc := json.NewEncoder(stdout)
 		for _, r := range rows {
-			enc.Encode(benchRecord{r.Method, r.Workers, float64(r.Wall.Microseconds()) / 1000, r.Files, r.Bytes, r.FilesPerSec, r.MBPerSec, r.Speedup})
+			err := enc.Encode(benchRecord{r.Method, r.Workers, float64(r.Wall.Microseconds()) / 1000, r.Files, r.Bytes, r.FilesPerSec, r.MBPerSec, r.Speedup})
+			if err != nil {
+				fmt.Fprintln(stderr, "stlview:", err)
+				return exitFailed
+			}
 		}
 		return exitOK
 	}

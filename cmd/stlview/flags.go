@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -122,6 +123,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, err
 	}
 	if fs.Changed("azimuth") || fs.Changed("elevation") {
+		if !finite(azimuth) || !finite(elevation) {
+			return nil, fmt.Errorf("--azimuth %v --elevation %v: want finite angles in degrees", azimuth, elevation)
+		}
 		cfg.pose.Angles, cfg.pose.Azimuth, cfg.pose.Elevation = true, azimuth, elevation
 	}
 	if background != "" {
@@ -144,11 +148,25 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if cfg.cacheMB <= 0 {
 		return nil, fmt.Errorf("--cache-mb %d: want a positive size", cfg.cacheMB)
 	}
+	if cfg.maxFrames < 0 {
+		return nil, fmt.Errorf("--max-frames %d: want a count, or 0 for no limit", cfg.maxFrames)
+	}
+	// Each mode ignores the others' output flags: refuse the mix rather
+	// than drop one silently.
+	modes := 0
+	for _, on := range []bool{cfg.info, cfg.bench, cfg.screenshot != "", cfg.screenshotDir != ""} {
+		if on {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return nil, errors.New("--info, --bench, --screenshot and --screenshot-dir do not go together")
+	}
+	if cfg.json && !cfg.info && !cfg.bench {
+		return nil, errors.New("--json goes with --info or --bench")
+	}
 	if (cfg.info || cfg.bench || cfg.screenshotDir != "") && len(cfg.paths) == 0 {
 		return nil, errors.New("give the files or folders to work on")
-	}
-	if cfg.info && cfg.bench {
-		return nil, errors.New("--info and --bench do not go together")
 	}
 	return cfg, nil
 }
@@ -166,6 +184,8 @@ func (c *config) loaderWorkers() int {
 	}
 	return c.workers[0]
 }
+
+func finite(f float32) bool { return !math.IsNaN(float64(f)) && !math.IsInf(float64(f), 0) }
 
 // parseWorkers reads "4" or "1,2,4".
 func parseWorkers(s string) ([]int, error) {

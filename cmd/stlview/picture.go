@@ -45,7 +45,7 @@ func runPicture(cfg *config, stdout, stderr io.Writer) int {
 
 	code := exitOK
 	var items []picture.Item
-	names := map[string]int{}
+	names := map[string]bool{}
 	loadAll(l, paths, asyncload.High, func(res asyncload.Result) {
 		it := picture.Item{Name: filepath.Base(res.Source), Mesh: res.Mesh, Err: res.Err}
 		if res.Err != nil {
@@ -83,8 +83,9 @@ func runPicture(cfg *config, stdout, stderr io.Writer) int {
 
 // thumbnailName returns the PNG name for source: its base name with the
 // .stl or .stl.gz extension replaced, made unique with a number when
-// folders hold files of the same name. seen counts the names given.
-func thumbnailName(source string, seen map[string]int) string {
+// folders hold files of the same name. taken holds the names given so far,
+// in lower case (for file systems that ignore case), and gains the new one.
+func thumbnailName(source string, taken map[string]bool) string {
 	base := filepath.Base(source)
 	lower := strings.ToLower(base)
 	for _, ext := range []string{".stl.gz", ".stl"} {
@@ -93,11 +94,13 @@ func thumbnailName(source string, seen map[string]int) string {
 			break
 		}
 	}
-	seen[base]++
-	if n := seen[base]; n > 1 {
-		base = fmt.Sprintf("%s-%d", base, n)
+	// A numbered name may itself be a file's: "a.stl" twice, then "a-2.stl".
+	name := base + ".png"
+	for n := 2; taken[strings.ToLower(name)]; n++ {
+		name = fmt.Sprintf("%s-%d.png", base, n)
 	}
-	return base + ".png"
+	taken[strings.ToLower(name)] = true
+	return name
 }
 
 // writePicture encodes img as PNG to path.
