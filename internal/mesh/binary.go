@@ -27,7 +27,7 @@ func (d Decoder) decodeBinary(ctx context.Context, prefix []byte, rest io.Reader
 		Solids:    []Solid{{First: 0, Count: n}},
 		FacesRead: n,
 	}
-	attrs := make([]uint16, n)
+	colors := newColorDecoder(prefix[:headerSize], n)
 	body := io.MultiReader(bytes.NewReader(prefix[countEnd:]), rest)
 
 	workers := d.workers(n)
@@ -38,7 +38,8 @@ func (d Decoder) decodeBinary(ctx context.Context, prefix []byte, rest io.Reader
 	// process decodes and processes the records of faces first.. in buf.
 	process := func(buf []byte, first int, st *faceStats) {
 		k := len(buf) / recordSize
-		decodeRecords(buf, m.Positions[9*first:9*(first+k)], attrs[first:first+k])
+		decodeRecords(buf, m.Positions[9*first:9*(first+k)])
+		colors.chunk(buf, first)
 		processFaces(m.Positions[9*first:9*(first+k)], m.Normals[3*first:3*(first+k)], first, st)
 	}
 
@@ -62,7 +63,7 @@ func (d Decoder) decodeBinary(ctx context.Context, prefix []byte, rest io.Reader
 	for i := range stats {
 		total.merge(&stats[i])
 	}
-	m.Colors = binaryColors(prefix[:headerSize], attrs)
+	m.Colors = colors.colors
 	m.Bounds = total.bounds
 	m.Degenerate = total.degenerate
 	dropFaces(m, total.dropped)
@@ -122,18 +123,17 @@ func readRecords(ctx context.Context, r io.Reader, buf []byte, first int) error 
 	return err
 }
 
-// decodeRecords decodes the 50-byte records in buf into pos (nine floats a
-// record; the stored normal is skipped, it is recomputed) and attrs.
-func decodeRecords(buf []byte, pos []float32, attrs []uint16) {
+// decodeRecords decodes the vertices of the 50-byte records in buf into
+// pos, nine floats a record. The stored normal is skipped (it is
+// recomputed) and so is the attribute word (colorDecoder reads it).
+func decodeRecords(buf []byte, pos []float32) {
 	k := len(buf) / recordSize
 	pos = pos[:9*k]
-	attrs = attrs[:k]
 	for i := range k {
 		r := buf[recordSize*i+12 : recordSize*i+recordSize : recordSize*i+recordSize]
 		p := pos[9*i : 9*i+9 : 9*i+9]
 		for j := range 9 {
 			p[j] = math.Float32frombits(binary.LittleEndian.Uint32(r[4*j:]))
 		}
-		attrs[i] = binary.LittleEndian.Uint16(r[36:])
 	}
 }

@@ -1,6 +1,10 @@
 package mesh
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"sync"
+)
 
 // Binary STL has two incompatible colour conventions for the 16-bit
 // attribute word at the end of each record.
@@ -16,42 +20,45 @@ import "bytes"
 // Blender exports fill the word with 0x2020 ("  "), which this reads,
 // correctly, as no colour.
 
-// binaryColors returns one colour per face from the header and the
-// attribute words, or nil when no face has a colour.
-func binaryColors(header []byte, attrs []uint16) []Color {
-	if def, ok := materialiseDefault(header); ok {
-		colors := make([]Color, len(attrs))
-		any := false
-		for i, a := range attrs {
-			c := def
-			if a&0x8000 == 0 {
-				c = Color{R: expand5(a), G: expand5(a >> 5), B: expand5(a >> 10), A: 255}
-			}
-			colors[i] = c
-			any = any || c.A != 0
+// colorDecoder reads the face colours of a binary file from its records'
+// attribute words, chunk by chunk on the decoding goroutines. Most files
+// have no colour, so the colour slice is allocated only when a chunk finds
+// the first one: the faces of earlier chunks had none, so their zero
+// entries are right.
+type colorDecoder struct {
+	materialise bool  // the header follows the Materialise convention
+	def         Color // its default colour
+	faces       int
+
+	once   sync.Once // allocates colors; every writer calls it first, so the write happens after
+	colors []Color
+}
+
+func newColorDecoder(header []byte, faces int) *colorDecoder {
+	def, ok := materialiseDefault(header)
+	return &colorDecoder{materialise: ok, def: def, faces: faces}
+}
+
+// chunk decodes the colours of the records in buf, the first of which is
+// face first. Any number of goroutines may call it for disjoint chunks.
+func (cd *colorDecoder) chunk(buf []byte, first int) {
+	for i := range len(buf) / recordSize {
+		a := binary.LittleEndian.Uint16(buf[recordSize*i+48:])
+		var c Color
+		switch {
+		case cd.materialise && a&0x8000 == 0:
+			c = Color{R: expand5(a), G: expand5(a >> 5), B: expand5(a >> 10), A: 255}
+		case cd.materialise:
+			c = cd.def
+		case a&0x8000 != 0:
+			c = Color{R: expand5(a >> 10), G: expand5(a >> 5), B: expand5(a), A: 255}
 		}
-		if !any {
-			return nil
+		if c.A == 0 {
+			continue // no colour of its own
 		}
-		return colors
+		cd.once.Do(func() { cd.colors = make([]Color, cd.faces) })
+		cd.colors[first+i] = c
 	}
-	first := -1
-	for i, a := range attrs {
-		if a&0x8000 != 0 {
-			first = i
-			break
-		}
-	}
-	if first < 0 {
-		return nil
-	}
-	colors := make([]Color, len(attrs))
-	for i, a := range attrs[first:] {
-		if a&0x8000 != 0 {
-			colors[first+i] = Color{R: expand5(a >> 10), G: expand5(a >> 5), B: expand5(a), A: 255}
-		}
-	}
-	return colors
 }
 
 // materialiseDefault reports whether header follows the Materialise

@@ -3,6 +3,7 @@ package mesh
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"runtime/metrics"
@@ -247,10 +248,13 @@ func TestColorConventions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			header := make([]byte, headerSize)
 			copy(header, tt.header)
-			colors := binaryColors(header, []uint16{tt.attr})
+			cd := newColorDecoder(header, 2)
+			var rec [2 * recordSize]byte // face 1 has the attribute word under test
+			binary.LittleEndian.PutUint16(rec[recordSize+48:], tt.attr)
+			cd.chunk(rec[:], 0)
 			got := Color{}
-			if colors != nil {
-				got = colors[0]
+			if cd.colors != nil {
+				got = cd.colors[1]
 			}
 			if got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
