@@ -35,8 +35,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.drawHUD(screen)
 		return
 	}
-	if n := len(g.stats.intervals); n > 1 { // the first follows Ebitengine's start-up waits
-		g.pace.observe(g.stats.intervals[n-1], g.drewCells)
+	if g.stats.n > 1 { // the first follows Ebitengine's start-up waits
+		g.pace.observe(g.stats.last, g.drewCells)
 	}
 	g.pickViews()
 	g.drewCells = g.focus == nil && len(g.views) > 0

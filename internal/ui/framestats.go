@@ -7,24 +7,40 @@ import (
 	"time"
 )
 
-// frameStats records frame timing for --frame-stats: the interval between
-// the starts of successive Draw calls (what a user sees as smoothness) and
-// how long each Update and Draw took. Only the game goroutine may use it.
+// frameStats records frame timing: the interval between the starts of
+// successive Draw calls (what a user sees as smoothness), and for
+// --frame-stats every interval and how long each Update and Draw took.
+// Only the game goroutine may use it.
 type frameStats struct {
+	// record keeps every time for report. Without it only the latest
+	// interval is kept, so a viewer left open for days does not grow.
+	record bool
+
 	lastDraw  time.Time
+	last      time.Duration // the latest interval
+	n         int           // intervals so far
 	intervals []time.Duration
 	updates   []time.Duration
 	draws     []time.Duration
 }
 
-func (s *frameStats) addUpdate(d time.Duration) { s.updates = append(s.updates, d) }
+func (s *frameStats) addUpdate(d time.Duration) {
+	if s.record {
+		s.updates = append(s.updates, d)
+	}
+}
 
 func (s *frameStats) addDraw(start time.Time, d time.Duration) {
 	if !s.lastDraw.IsZero() {
-		s.intervals = append(s.intervals, start.Sub(s.lastDraw))
+		s.last, s.n = start.Sub(s.lastDraw), s.n+1
+		if s.record {
+			s.intervals = append(s.intervals, s.last)
+		}
 	}
 	s.lastDraw = start
-	s.draws = append(s.draws, d)
+	if s.record {
+		s.draws = append(s.draws, d)
+	}
 }
 
 // FrameReport is the JSON object --frame-stats writes. Times are in
@@ -55,6 +71,7 @@ type FrameReport struct {
 	LoadSeconds      float64 `json:"load_seconds"`
 }
 
+// report summarises the times recorded; it needs record set.
 func (s *frameStats) report() FrameReport {
 	steady := s.intervals
 	r := FrameReport{

@@ -121,6 +121,7 @@ func New(opt Options) *Game {
 		wire:    opt.Wireframe,
 		drops:   newDropWatcher(),
 		started: time.Now(),
+		stats:   frameStats{record: opt.FrameStats != ""},
 	}
 	if g.r != nil {
 		g.pace = newPacer(g.r.Name())
@@ -340,15 +341,19 @@ func (g *Game) layout() {
 	if g.size == (image.Point{}) {
 		return
 	}
-	if g.layer == nil || g.layer.Bounds().Size() != g.size {
+	resized := g.layer == nil || g.layer.Bounds().Size() != g.size
+	if resized {
 		if g.layer != nil {
 			g.layer.Deallocate()
 		}
-		g.layer = ebiten.NewImage(g.size.X, g.size.Y)
+		// Unmanaged: an image of its own, not a region of a shared atlas.
+		// The GPU renderer's colour pass misses pixels when its target
+		// lies away from the texture's origin (its depth images do not).
+		g.layer = ebiten.NewImageWithOptions(image.Rectangle{Max: g.size}, &ebiten.NewImageOptions{Unmanaged: true})
 		g.invalidate()
 	}
 	entries := g.lib.Entries()
-	if len(g.cells) == len(entries) && g.cells != nil {
+	if !resized && len(g.cells) == len(entries) && g.cells != nil {
 		return
 	}
 	g.cells = scene.GalleryLayout(len(entries), image.Rect(0, topBar, g.size.X, g.size.Y))

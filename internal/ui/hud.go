@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -207,44 +209,63 @@ func layoutPanel(lines []string, area image.Rectangle, measure measureFunc) []hu
 	return ops
 }
 
-// helpLines are the key bindings the help overlay lists.
-var helpLines = []string{
-	"Mouse",
-	"  left drag         orbit",
-	"  right/middle drag pan",
-	"  wheel             zoom to the cursor (gallery: scroll)",
-	"  click             open a file",
-	"Keys",
-	"  F                 fit the mesh in the window",
-	"  1 … 6             front, back, left, right, top, bottom",
-	"  0                 isometric view",
-	"  R                 reset the view",
-	"  W                 wireframe overlay",
-	"  Enter / Esc       open the file under the cursor / back to the gallery",
-	"  ← / →             previous / next file",
-	"  S                 save a screenshot",
-	"  H or ?            this help",
-	"  Q                 quit",
-	"Drop files or folders on the window to add them.",
+// helpLines are the help overlay's lines: a heading (with nothing in
+// Does), or a binding, its keys and what they do. The font is
+// proportional, so the two columns are laid out apart, not with spaces.
+var helpLines = []struct{ Keys, Does string }{
+	{"Mouse", ""},
+	{"left drag", "orbit"},
+	{"right/middle drag", "pan"},
+	{"wheel", "zoom to the cursor (gallery: scroll)"},
+	{"click", "open a file"},
+	{"Keys", ""},
+	{"F", "fit the mesh in the window"},
+	{"1 … 6", "front, back, left, right, top, bottom"},
+	{"0", "isometric view"},
+	{"R", "reset the view"},
+	{"W", "wireframe overlay"},
+	{"Enter / Esc", "open the file under the cursor / back to the gallery"},
+	{"← / →", "previous / next file"},
+	{"S", "save a screenshot"},
+	{"H or ?", "this help"},
+	{"Q", "quit"},
+	{"Drop files or folders on the window to add them.", ""},
 }
 
-// layoutHelp centres the help overlay in screen.
+// layoutHelp centres the help overlay in screen: the headings, and the
+// bindings indented below them, their descriptions lined up in a second
+// column.
 func layoutHelp(screen image.Rectangle, measure measureFunc) []hudOp {
+	const indent, gap = pad, 2 * pad
+	keysW := 0
+	for _, l := range helpLines {
+		if l.Does != "" {
+			keysW = max(keysW, measure(l.Keys))
+		}
+	}
 	w := 0
 	for _, l := range helpLines {
-		w = max(w, measure(l))
+		if l.Does == "" {
+			w = max(w, measure(l.Keys))
+		} else {
+			w = max(w, indent+keysW+gap+measure(l.Does))
+		}
 	}
 	w += 2 * pad
 	h := len(helpLines)*lineHeight + 2*pad
 	c := screen.Min.Add(screen.Size().Div(2))
-	panel := image.Rect(c.X-w/2, c.Y-h/2, c.X+w/2, c.Y+h/2).Intersect(screen)
+	panel := image.Rect(c.X-w/2, c.Y-h/2, c.X-w/2+w, c.Y-h/2+h).Intersect(screen)
 	ops := []hudOp{{Kind: opFill, Rect: panel, Color: panelColor}}
+	x := panel.Min.X + pad
 	for i, l := range helpLines {
-		col := textColor
-		if strings.HasPrefix(l, "  ") {
-			col = dimColor
+		y := panel.Min.Y + pad + i*lineHeight
+		if l.Does == "" {
+			ops = append(ops, hudOp{Kind: opText, At: image.Pt(x, y), Text: l.Keys, Color: textColor})
+			continue
 		}
-		ops = append(ops, hudOp{Kind: opText, At: image.Pt(panel.Min.X+pad, panel.Min.Y+pad+i*lineHeight), Text: l, Color: col})
+		ops = append(ops,
+			hudOp{Kind: opText, At: image.Pt(x+indent, y), Text: l.Keys, Color: dimColor},
+			hudOp{Kind: opText, At: image.Pt(x+indent+keysW+gap, y), Text: l.Does, Color: dimColor})
 	}
 	return ops
 }
@@ -288,22 +309,40 @@ func ellipsize(s string, w int, measure measureFunc) string {
 	return string(r) + "…"
 }
 
-// errText returns err's message without the package prefixes the layers
-// add, or "" for nil.
+// errText returns err's message for a place that names the file already
+// (a cell's label, a row): without the path and the package prefixes the
+// layers add, or "" for nil.
 func errText(err error) string {
-	if err == nil {
+	var pe *mesh.ParseError
+	var fe *fs.PathError
+	switch {
+	case err == nil:
 		return ""
+	case errors.As(err, &pe):
+		at := *pe
+		at.Path = ""
+		return strings.TrimPrefix(at.Error(), "stl: ")
+	case errors.As(err, &fe):
+		return fe.Op + ": " + fe.Err.Error()
+	}
+	// asyncload names the source as "asyncload: SOURCE: cause".
+	if inner := errors.Unwrap(err); inner != nil && strings.HasPrefix(err.Error(), "asyncload: ") {
+		return inner.Error()
 	}
 	return err.Error()
 }
 
-// thousands formats n with thin spaces between groups of three digits.
+// thousands formats n with spaces between groups of three digits.
 func thousands(n int) string {
 	s := fmt.Sprint(n)
 	var b strings.Builder
+	if s[0] == '-' {
+		b.WriteByte('-')
+		s = s[1:]
+	}
 	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && c != '-' {
-			b.WriteRune(' ')
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(' ')
 		}
 		b.WriteRune(c)
 	}
@@ -313,14 +352,15 @@ func thousands(n int) string {
 // num formats a length with four significant digits.
 func num(v float32) string { return fmt.Sprintf("%.4g", v) }
 
-// bytesText formats a size in B, kB, MB or GB.
+// bytesText formats a size in B, kB, MB or GB. Sizes that would round up
+// to 1000.0 of a unit are given in the next one.
 func bytesText(n int64) string {
 	switch {
 	case n < 1000:
 		return fmt.Sprintf("%d B", n)
-	case n < 1e6:
+	case n < 999_950:
 		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	case n < 1e9:
+	case n < 999_950_000:
 		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 	}
 	return fmt.Sprintf("%.2f GB", float64(n)/1e9)

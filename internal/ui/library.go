@@ -118,9 +118,12 @@ func (l *Library) Poll(changed []*Entry) []*Entry {
 			continue // a load for an entry that was removed
 		}
 		if e := l.entries[i]; r.Children != nil {
-			// A folder named like a file: its files take its place.
-			l.entries = slices.Delete(l.entries, i, i+1)
-			l.addFolder(slot{pos: i, seq: -1}, r)
+			// A folder named like a file: its files take its place. They
+			// go in just after it, ahead of the slots of later sources
+			// (seq -1), and then it leaves, so the slots of earlier
+			// sources, which lie before it, stay ahead of its files.
+			l.addFolder(slot{pos: i + 1, seq: -1}, r)
+			l.remove(i)
 		} else if l.settle(e, r) {
 			changed = append(changed, e)
 		}
@@ -160,10 +163,12 @@ func isFolderError(r *asyncload.Result) bool {
 // settle records a finished load in e and reports whether e's mesh changed.
 func (l *Library) settle(e *Entry, r *asyncload.Result) bool {
 	l.loads++
-	e.State, e.Progress, e.Duration, e.Size = r.State, 1, r.Duration, r.Size
 	if r.Reloaded && r.State != asyncload.Completed {
-		return false // keep showing the last good mesh
+		// Keep showing the last good mesh, and what was known of it: a
+		// file caught half written reloads again on its next change.
+		return false
 	}
+	e.State, e.Progress, e.Duration, e.Size = r.State, 1, r.Duration, r.Size
 	e.Err, e.Fallback = r.Err, r.Fallback
 	if r.Mesh == nil {
 		e.reacquire = false
@@ -221,6 +226,17 @@ func (l *Library) insert(at slot, files []*Entry) {
 	for h, s := range l.pending {
 		if s.pos > at.pos || (s.pos == at.pos && s.seq > at.seq) {
 			s.pos += len(files)
+			l.pending[h] = s
+		}
+	}
+}
+
+// remove deletes the entry at i and moves the slots behind it up.
+func (l *Library) remove(i int) {
+	l.entries = slices.Delete(l.entries, i, i+1)
+	for h, s := range l.pending {
+		if s.pos > i {
+			s.pos--
 			l.pending[h] = s
 		}
 	}

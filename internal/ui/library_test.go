@@ -1,0 +1,609 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/stlview/stlview/internal/asyncload"
+	"github.com/stlview/stlview/internal/mesh"
+)
+
+// eventually is how long a test waits for something that should happen
+// soon: generous, since tests check behaviour, not speed.
+const eventually = 10 * time.Second
+
+// checkLeaks fails the test if goroutines started during it outlive it:
+// every loader it made must be closed. Call it first, so its check runs
+// after the other cleanups.
+func checkLeaks(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+}
+
+// writeMesh writes m as binary STL to name under dir, making folders, and
+// returns the path.
+func writeMesh(t *testing.T, dir, name string, m *mesh.Mesh) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := mesh.EncodeBinary(&buf, m, mesh.BinaryOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, dir, name, buf.Bytes())
+}
+
+// writeTorus writes a torus of 16·nv faces to name under dir.
+func writeTorus(t *testing.T, dir, name string, nv int) string {
+	t.Helper()
+	return writeMesh(t, dir, name, mesh.Torus(2, 0.5, 8, nv))
+}
+
+// writeFile writes data to name under dir, making folders, and returns
+// the path.
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// truncated is a binary STL file that announces 10 faces and holds none.
+var truncated = append(make([]byte, 80), 10, 0, 0, 0)
+
+// newLoader returns a loader of indexed meshes that is closed when the
+// test ends.
+func newLoader(t *testing.T, cfg asyncload.Config) *asyncload.Loader {
+	t.Helper()
+	cfg.Indexed = true
+	l, err := asyncload.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return l
+}
+
+// add adds source to lib or fails the test.
+func add(t *testing.T, lib *Library, source string, p asyncload.Priority) {
+	t.Helper()
+	if err := lib.Add(source, p); err != nil {
+		t.Fatalf("Add(%q): %v", source, err)
+	}
+}
+
+// pollUntil polls lib, as the game does every frame, until done holds,
+// and returns every entry Poll reported changed, in order.
+func pollUntil(t *testing.T, lib *Library, what string, done func() bool) []*Entry {
+	t.Helper()
+	var changed []*Entry
+	deadline := time.Now().Add(eventually)
+	for {
+		changed = lib.Poll(changed)
+		if done() {
+			return changed
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; entries: %s", what, describe(lib))
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// settled reports whether every load lib knows of has finished.
+func settled(lib *Library) func() bool {
+	return func() bool { return lib.Pending() == 0 }
+}
+
+// names returns the names of lib's entries, in order.
+func names(lib *Library) []string {
+	var ns []string
+	for _, e := range lib.Entries() {
+		ns = append(ns, e.Name)
+	}
+	return ns
+}
+
+func describe(lib *Library) string {
+	var b bytes.Buffer
+	for _, e := range lib.Entries() {
+		b.WriteString("\n  " + e.Name + " " + e.State.String())
+	}
+	return b.String()
+}
+
+// entry returns lib's entry named name, failing the test if there is none.
+func entry(t *testing.T, lib *Library, name string) *Entry {
+	t.Helper()
+	for _, e := range lib.Entries() {
+		if e.Name == name {
+			return e
+		}
+	}
+	t.Fatalf("no entry %q in %q", name, names(lib))
+	return nil
+}
+
+// gate is a Config.Process that records the order in which loads reach
+// it and holds the load of one file until released, keeping the only
+// worker busy while a test queues more.
+type gate struct {
+	hold    string
+	held    chan struct{} // closed when the held file first reaches Process
+	release chan struct{} // closing it lets that load, and later ones, go on
+	once    sync.Once
+
+	mu    sync.Mutex // guards order
+	order []string   // base names, in the order they reached Process
+}
+
+func newGate(hold string) *gate {
+	return &gate{hold: hold, held: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (g *gate) process(ctx context.Context, source string, m *mesh.Mesh) (*mesh.Mesh, error) {
+	name := filepath.Base(source)
+	g.mu.Lock()
+	g.order = append(g.order, name)
+	g.mu.Unlock()
+	if name == g.hold {
+		g.once.Do(func() { close(g.held) })
+		select {
+		case <-g.release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return m, nil
+}
+
+func (g *gate) loaded() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return slices.Clone(g.order)
+}
+
+func (g *gate) waitHeld(t *testing.T) {
+	t.Helper()
+	select {
+	case <-g.held:
+	case <-time.After(eventually):
+		t.Fatalf("%s never reached Process", g.hold)
+	}
+}
+
+// TestLibraryOrder checks that entries keep the order their sources were
+// added in, a folder's files taking the folder's place, whatever order
+// the loads finish in. One worker and a held first load make the order
+// of loading follow the priorities, which the cases vary.
+func TestLibraryOrder(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"hold.stl", "a.stl", "b.stl", "f1/c.stl", "f1/d.stl", "f2/e.stl", "f2/sub/g.stl", "x.stl/p.stl", "x.stl/q.stl"} {
+		writeTorus(t, dir, f, 4)
+	}
+	type source struct {
+		name string
+		p    asyncload.Priority
+	}
+	N, L, H := asyncload.Normal, asyncload.Low, asyncload.High
+	for _, tt := range []struct {
+		name    string
+		sources []source
+		loaded  []string // the order files reach Process, after hold.stl
+		want    []string // the entries, after hold.stl
+	}{
+		{
+			name:    "files and folders at one priority",
+			sources: []source{{"a.stl", N}, {"f1", N}, {"b.stl", N}, {"f2", N}},
+			loaded:  []string{"a.stl", "b.stl", "c.stl", "d.stl", "e.stl", "g.stl"},
+			want:    []string{"a.stl", "c.stl", "d.stl", "b.stl", "e.stl", "g.stl"},
+		},
+		{
+			name:    "the second folder settles first",
+			sources: []source{{"a.stl", L}, {"f1", L}, {"b.stl", L}, {"f2", H}},
+			loaded:  []string{"e.stl", "g.stl", "a.stl", "b.stl", "c.stl", "d.stl"},
+			want:    []string{"a.stl", "c.stl", "d.stl", "b.stl", "e.stl", "g.stl"},
+		},
+		{
+			name:    "folders added one after the other, the later first",
+			sources: []source{{"f1", L}, {"f2", H}, {"a.stl", N}},
+			loaded:  []string{"e.stl", "g.stl", "a.stl", "c.stl", "d.stl"},
+			want:    []string{"c.stl", "d.stl", "e.stl", "g.stl", "a.stl"},
+		},
+		{
+			name:    "folders added one after the other, the earlier first",
+			sources: []source{{"f1", H}, {"f2", L}, {"a.stl", N}},
+			loaded:  []string{"c.stl", "d.stl", "a.stl", "e.stl", "g.stl"},
+			want:    []string{"c.stl", "d.stl", "e.stl", "g.stl", "a.stl"},
+		},
+		{
+			name:    "a folder named like a file, settling before an earlier folder",
+			sources: []source{{"a.stl", N}, {"f1", L}, {"x.stl", H}, {"b.stl", N}},
+			loaded:  []string{"p.stl", "q.stl", "a.stl", "b.stl", "c.stl", "d.stl"},
+			want:    []string{"a.stl", "c.stl", "d.stl", "p.stl", "q.stl", "b.stl"},
+		},
+		{
+			name:    "a folder named like a file, settling before a later folder",
+			sources: []source{{"a.stl", N}, {"x.stl", H}, {"f2", L}, {"b.stl", N}},
+			loaded:  []string{"p.stl", "q.stl", "a.stl", "b.stl", "e.stl", "g.stl"},
+			want:    []string{"a.stl", "p.stl", "q.stl", "e.stl", "g.stl", "b.stl"},
+		},
+		{
+			name:    "a folder named like a file, settling last",
+			sources: []source{{"f1", H}, {"x.stl", L}, {"f2", H}},
+			loaded:  []string{"c.stl", "d.stl", "e.stl", "g.stl", "p.stl", "q.stl"},
+			want:    []string{"c.stl", "d.stl", "p.stl", "q.stl", "e.stl", "g.stl"},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLeaks(t)
+			g := newGate("hold.stl")
+			l := newLoader(t, asyncload.Config{Workers: 1, Process: g.process})
+			lib := NewLibrary(l, nil)
+			add(t, lib, filepath.Join(dir, "hold.stl"), asyncload.Critical)
+			g.waitHeld(t)
+			for _, s := range tt.sources {
+				add(t, lib, filepath.Join(dir, s.name), s.p)
+			}
+			lib.Poll(nil) // nothing has finished: the entries stay in place
+			close(g.release)
+			pollUntil(t, lib, "every load", settled(lib))
+			if got, want := g.loaded(), append([]string{"hold.stl"}, tt.loaded...); !slices.Equal(got, want) {
+				t.Errorf("files loaded in the order %q, want %q", got, want)
+			}
+			if got, want := names(lib), append([]string{"hold.stl"}, tt.want...); !slices.Equal(got, want) {
+				t.Errorf("got entries %q, want %q", got, want)
+			}
+			for _, e := range lib.Entries() {
+				if e.State != asyncload.Completed || e.Mesh == nil || e.Version != 1 {
+					t.Errorf("%s: got %v, mesh %v, version %d; want completed with a mesh, version 1", e.Name, e.State, e.Mesh != nil, e.Version)
+				}
+			}
+		})
+	}
+}
+
+// TestLibraryFailures checks that a file that fails becomes an entry with
+// the placeholder and its error, and a folder that fails is recorded.
+func TestLibraryFailures(t *testing.T) {
+	checkLeaks(t)
+	dir := t.TempDir()
+	good := writeTorus(t, dir, "good.stl", 4)
+	broken := writeFile(t, dir, "broken.stl", truncated)
+	empty := writeFile(t, dir, "empty.stl", nil)
+	if err := os.Mkdir(filepath.Join(dir, "nothing"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "nothing/readme.txt", []byte("no STL here"))
+	l := newLoader(t, asyncload.Config{Workers: 2})
+	lib := NewLibrary(l, nil)
+	for _, s := range []string{good, broken, filepath.Join(dir, "missing.stl"), empty, filepath.Join(dir, "nothing"), filepath.Join(dir, "nowhere")} {
+		add(t, lib, s, asyncload.Normal)
+	}
+	changed := pollUntil(t, lib, "every load", settled(lib))
+	// A missing source could be a file or a folder: it gets an entry, so
+	// its error shows in the gallery too.
+	if got, want := names(lib), []string{"good.stl", "broken.stl", "missing.stl", "empty.stl", "nowhere"}; !slices.Equal(got, want) {
+		t.Fatalf("got entries %q, want %q", got, want)
+	}
+	for _, tt := range []struct {
+		name string
+		err  error // nil: loads
+	}{
+		{"good.stl", nil},
+		{"broken.stl", mesh.ErrTruncated},
+		{"missing.stl", fs.ErrNotExist},
+		{"empty.stl", mesh.ErrEmpty},
+		{"nowhere", fs.ErrNotExist},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := entry(t, lib, tt.name)
+			if !e.Loaded() || e.Version != 1 || e.Mesh == nil || e.Progress != 1 {
+				t.Errorf("got loaded %v, version %d, mesh %v, progress %v; want a mesh at version 1, progress 1", e.Loaded(), e.Version, e.Mesh != nil, e.Progress)
+			}
+			if n := countOf(changed, e); n != 1 {
+				t.Errorf("Poll reported it changed %d times, want once", n)
+			}
+			if tt.err == nil {
+				if e.Err != nil || e.Fallback || e.State != asyncload.Completed || e.Faces != 64 {
+					t.Errorf("got err %v, fallback %v, %v, %d faces; want it loaded with 64 faces", e.Err, e.Fallback, e.State, e.Faces)
+				}
+				return
+			}
+			if !errors.Is(e.Err, tt.err) {
+				t.Errorf("got error %v, want %v", e.Err, tt.err)
+			}
+			if !e.Fallback || e.Mesh != asyncload.Placeholder() || e.State != asyncload.Failed {
+				t.Errorf("got fallback %v, the placeholder %v, %v; want the placeholder of a failed load", e.Fallback, e.Mesh == asyncload.Placeholder(), e.State)
+			}
+			if e.Faces != e.Mesh.Faces() || e.Bounds != e.Mesh.Bounds {
+				t.Errorf("got %d faces in %v, want the placeholder's %d in %v", e.Faces, e.Bounds, e.Mesh.Faces(), e.Mesh.Bounds)
+			}
+		})
+	}
+	if len(lib.failures) != 1 || !errors.Is(lib.failures[0].Err, asyncload.ErrNoSTL) {
+		t.Errorf("got failed folders %v, want the folder without STL files", lib.failures)
+	}
+	if got := lib.Loads(); got != 5 {
+		t.Errorf("Loads: got %d, want 5 files", got)
+	}
+}
+
+func countOf(es []*Entry, e *Entry) int {
+	n := 0
+	for _, x := range es {
+		if x == e {
+			n++
+		}
+	}
+	return n
+}
+
+// TestLibraryProgress checks the state and progress entries show while
+// loads are queued, in flight and done.
+func TestLibraryProgress(t *testing.T) {
+	checkLeaks(t)
+	dir := t.TempDir()
+	hold := writeTorus(t, dir, "hold.stl", 8)
+	next := writeTorus(t, dir, "next.stl", 4)
+	g := newGate("hold.stl")
+	l := newLoader(t, asyncload.Config{Workers: 1, Process: g.process})
+	lib := NewLibrary(l, nil)
+	add(t, lib, hold, asyncload.Normal)
+	add(t, lib, next, asyncload.Normal)
+	add(t, lib, dir, asyncload.Low) // the folder: listed after both
+	for _, e := range lib.Entries() {
+		if e.State != asyncload.Queued || e.Progress != 0 || e.Size != -1 || e.Loaded() {
+			t.Errorf("%s before any poll: got %v, progress %v, size %d; want queued, 0, -1", e.Name, e.State, e.Progress, e.Size)
+		}
+	}
+	if got := lib.Pending(); got != 3 {
+		t.Errorf("Pending: got %d, want 3 (two files and a folder)", got)
+	}
+	g.waitHeld(t)
+	lib.Poll(nil)
+	h, n := entry(t, lib, "hold.stl"), entry(t, lib, "next.stl")
+	fi, err := os.Stat(hold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// hold.stl is read and decoded, and held in Process.
+	if h.State != asyncload.Loading || h.Progress != 1 || h.Size != fi.Size() || h.Loaded() {
+		t.Errorf("hold.stl while held: got %v, progress %v, size %d, loaded %v; want loading, 1, %d, not loaded", h.State, h.Progress, h.Size, h.Loaded(), fi.Size())
+	}
+	if n.State != asyncload.Queued || n.Progress != 0 {
+		t.Errorf("next.stl while the worker is busy: got %v, progress %v; want queued, 0", n.State, n.Progress)
+	}
+	close(g.release)
+	changed := pollUntil(t, lib, "every load", settled(lib))
+	// The folder lists hold.stl and next.stl again: new loads of the same
+	// files, new entries.
+	if got, want := names(lib), []string{"hold.stl", "next.stl", "hold.stl", "next.stl"}; !slices.Equal(got, want) {
+		t.Errorf("got entries %q, want %q", got, want)
+	}
+	if len(changed) != 4 {
+		t.Errorf("got %d changed entries, want 4", len(changed))
+	}
+	for i, e := range lib.Entries() {
+		if e.State != asyncload.Completed || e.Progress != 1 || e.Size <= 0 || e.Duration <= 0 || !e.Loaded() {
+			t.Errorf("entry %d %s: got %v, progress %v, size %d, duration %v; want completed, 1, the size, a duration", i, e.Name, e.State, e.Progress, e.Size, e.Duration)
+		}
+	}
+	if got := lib.Pending(); got != 0 {
+		t.Errorf("Pending: got %d, want 0", got)
+	}
+	if h.Duration < 0 || h.Faces != 128 || n.Faces != 64 {
+		t.Errorf("got %d and %d faces, want 128 and 64", h.Faces, n.Faces)
+	}
+}
+
+// TestLibraryFocus checks that focusing a queued file makes it load next.
+func TestLibraryFocus(t *testing.T) {
+	checkLeaks(t)
+	dir := t.TempDir()
+	g := newGate("hold.stl")
+	l := newLoader(t, asyncload.Config{Workers: 1, Process: g.process})
+	lib := NewLibrary(l, nil)
+	add(t, lib, writeTorus(t, dir, "hold.stl", 4), asyncload.Normal)
+	g.waitHeld(t)
+	for _, name := range []string{"b.stl", "c.stl", "d.stl", "e.stl"} {
+		add(t, lib, writeTorus(t, dir, name, 4), asyncload.Normal)
+	}
+	lib.Focus(entry(t, lib, "d.stl"))
+	lib.Focus(entry(t, lib, "hold.stl")) // loading already: nothing to raise
+	close(g.release)
+	pollUntil(t, lib, "every load", settled(lib))
+	if got, want := g.loaded(), []string{"hold.stl", "d.stl", "b.stl", "c.stl", "e.stl"}; !slices.Equal(got, want) {
+		t.Errorf("loaded in the order %q, want %q: the focused file first", got, want)
+	}
+	lib.Focus(entry(t, lib, "d.stl")) // done: nothing to do
+	if got, want := names(lib), []string{"hold.stl", "b.stl", "c.stl", "d.stl", "e.stl"}; !slices.Equal(got, want) {
+		t.Errorf("got entries %q, want %q: focus does not reorder", got, want)
+	}
+}
+
+// TestLibraryReleaseAcquire checks that a released mesh comes back from
+// the cache, and an evicted one is loaded again without a new version.
+func TestLibraryReleaseAcquire(t *testing.T) {
+	checkLeaks(t)
+	dir := t.TempDir()
+	l := newLoader(t, asyncload.Config{Workers: 1})
+	var paths []string
+	for _, name := range []string{"a.stl", "b.stl", "gone.stl"} {
+		paths = append(paths, writeTorus(t, dir, name, 8))
+	}
+	// Learn a mesh's size, then allow the cache one and a half of them.
+	m, err := mesh.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := m.Indexed().SizeBytes()
+	cache := asyncload.NewCache(l, size*3/2)
+	lib := NewLibrary(l, cache)
+	add(t, lib, paths[0], asyncload.Normal)
+	add(t, lib, writeFile(t, dir, "broken.stl", truncated), asyncload.Normal)
+	pollUntil(t, lib, "a.stl", settled(lib))
+	add(t, lib, paths[1], asyncload.Normal) // b.stl comes in after a.stl: the cache drops a.stl
+	pollUntil(t, lib, "b.stl", settled(lib))
+	a, b, broken := entry(t, lib, "a.stl"), entry(t, lib, "b.stl"), entry(t, lib, "broken.stl")
+	if st := cache.Stats(); st.Entries != 1 || st.Evictions != 1 {
+		t.Fatalf("cache: got %+v, want b.stl alone after one eviction", st)
+	}
+
+	t.Run("from the cache", func(t *testing.T) {
+		mb := b.Mesh
+		lib.Release(b)
+		if b.Mesh != nil || !b.Loaded() || b.Faces != 128 {
+			t.Fatalf("released: got mesh %v, loaded %v, %d faces; want no mesh, loaded, 128 faces kept", b.Mesh != nil, b.Loaded(), b.Faces)
+		}
+		if got := lib.Acquire(b); got != mb || b.Mesh != mb {
+			t.Errorf("Acquire: got %p (entry %p), want the cached %p", got, b.Mesh, mb)
+		}
+		if b.Version != 1 || b.State != asyncload.Completed {
+			t.Errorf("got version %d, %v; want 1, completed", b.Version, b.State)
+		}
+	})
+
+	t.Run("loaded again", func(t *testing.T) {
+		loads := lib.Loads()
+		lib.Release(a)
+		if got := lib.Acquire(a); got != nil {
+			t.Fatalf("Acquire of an evicted mesh: got a mesh at once, want nil while it loads")
+		}
+		if a.State != asyncload.Queued || !a.Loaded() || !a.reacquire {
+			t.Errorf("got %v, loaded %v, reloading %v; want queued, still loaded, reloading", a.State, a.Loaded(), a.reacquire)
+		}
+		if got := lib.Acquire(a); got != nil || cache.Stats().Loading != 1 {
+			t.Errorf("Acquire again: got %v and %d loads, want nil and the same single load", got, cache.Stats().Loading)
+		}
+		changed := pollUntil(t, lib, "a.stl again", func() bool { return a.Mesh != nil })
+		if len(changed) != 0 {
+			t.Errorf("got %d changed entries, want none: the same file came back", len(changed))
+		}
+		if a.Version != 1 || a.State != asyncload.Completed || a.Mesh.Faces() != 128 || a.reacquire {
+			t.Errorf("got version %d, %v, %d faces, reloading %v; want 1, completed, 128, done", a.Version, a.State, a.Mesh.Faces(), a.reacquire)
+		}
+		if got := lib.Loads(); got != loads+1 {
+			t.Errorf("Loads: got %d, want %d", got, loads+1)
+		}
+	})
+
+	t.Run("placeholders stay", func(t *testing.T) {
+		lib.Release(broken)
+		if broken.Mesh != asyncload.Placeholder() {
+			t.Errorf("got %v, want the placeholder kept", broken.Mesh)
+		}
+	})
+
+	t.Run("a file gone since", func(t *testing.T) {
+		add(t, lib, paths[2], asyncload.Normal)
+		pollUntil(t, lib, "gone.stl", settled(lib))
+		gone := entry(t, lib, "gone.stl") // the cache now holds gone.stl alone
+		lib.Release(a)
+		lib.Release(gone)
+		lib.Acquire(a) // a.stl comes back and takes gone.stl's place
+		pollUntil(t, lib, "a.stl again", func() bool { return a.Mesh != nil })
+		if cache.IsLoaded(paths[2]) {
+			t.Fatal("the cache kept gone.stl, want it evicted")
+		}
+		if err := os.Remove(paths[2]); err != nil {
+			t.Fatal(err)
+		}
+		if got := lib.Acquire(gone); got != nil {
+			t.Fatalf("Acquire of a deleted file: got a mesh, want nil")
+		}
+		if !errors.Is(gone.Err, fs.ErrNotExist) || gone.State != asyncload.Failed || gone.Mesh != nil {
+			t.Errorf("got %v, %v, mesh %v; want a failure for the missing file", gone.State, gone.Err, gone.Mesh != nil)
+		}
+	})
+}
+
+// TestLibraryNoCache checks that without a cache entries keep their meshes.
+func TestLibraryNoCache(t *testing.T) {
+	checkLeaks(t)
+	dir := t.TempDir()
+	lib := NewLibrary(newLoader(t, asyncload.Config{Workers: 1}), nil)
+	add(t, lib, writeTorus(t, dir, "a.stl", 4), asyncload.Normal)
+	pollUntil(t, lib, "a.stl", settled(lib))
+	e := lib.Entries()[0]
+	m := e.Mesh
+	lib.Release(e)
+	if e.Mesh != m || lib.Acquire(e) != m {
+		t.Errorf("got %p, want the mesh %p kept", e.Mesh, m)
+	}
+}
+
+// TestLibraryReload checks that reloads of changed files reach their
+// entries by path, however the file was added, and that a failed reload
+// keeps the last good mesh.
+func TestLibraryReload(t *testing.T) {
+	checkLeaks(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	a := writeTorus(t, dir, "a.stl", 4)
+	writeTorus(t, dir, "folder/b.stl", 4)
+	writeTorus(t, dir, "rel.stl", 4)
+	broken := writeFile(t, dir, "broken.stl", truncated)
+	l := newLoader(t, asyncload.Config{Workers: 1, Watch: true, Debounce: 20 * time.Millisecond})
+	lib := NewLibrary(l, asyncload.NewCache(l, 1<<30))
+	add(t, lib, a, asyncload.Normal)
+	add(t, lib, filepath.Join(dir, "folder"), asyncload.Normal)
+	add(t, lib, "rel.stl", asyncload.Normal)
+	add(t, lib, broken, asyncload.Normal)
+	pollUntil(t, lib, "every load", settled(lib))
+	for _, tt := range []struct {
+		name, file string
+		nv         int // faces/16 of the new file; 0: a broken file
+	}{
+		{"an absolute path", "a.stl", 12},
+		{"a file of a folder", "folder/b.stl", 6},
+		{"a relative path", "rel.stl", 10},
+		{"a file fixed", "broken.stl", 5},
+		{"a file broken", "a.stl", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := entry(t, lib, filepath.Base(tt.file))
+			old, version, loads := e.Mesh, e.Version, lib.Loads()
+			if tt.nv == 0 {
+				writeFile(t, dir, tt.file, truncated)
+			} else {
+				writeTorus(t, dir, tt.file, tt.nv)
+			}
+			changed := pollUntil(t, lib, "the reload", func() bool { return lib.Loads() > loads })
+			if tt.nv == 0 {
+				if len(changed) != 0 || e.Mesh != old || e.Version != version || e.State != asyncload.Completed || e.Err != nil {
+					t.Errorf("after a failed reload: got %d changed, same mesh %v, version %d, %v, %v; want the last good mesh kept, completed, version %d",
+						len(changed), e.Mesh == old, e.Version, e.State, e.Err, version)
+				}
+				return
+			}
+			if !slices.Equal(changed, []*Entry{e}) {
+				t.Errorf("got changed %v, want the entry alone", changed)
+			}
+			if e.Version != version+1 || e.Faces != 16*tt.nv || e.Mesh.Faces() != 16*tt.nv || e.Fallback || e.Err != nil || e.State != asyncload.Completed {
+				t.Errorf("got version %d, %d faces, fallback %v, %v, %v; want version %d, %d faces, completed",
+					e.Version, e.Faces, e.Fallback, e.Err, e.State, version+1, 16*tt.nv)
+			}
+			if len(lib.Entries()) != 4 {
+				t.Errorf("got %d entries, want still 4", len(lib.Entries()))
+			}
+		})
+	}
+}
