@@ -74,10 +74,16 @@ func testScenes() map[string][]scene.View {
 	}
 }
 
-// drawWith draws views with r into a new w×h image and reads it back.
+// drawWith draws views with r into a new w×h image and reads it back. A
+// small image made first puts the target away from the origin of the
+// texture it shares, as a window's images usually are: the shaders must
+// not depend on where the target lies.
 func drawWith(t *testing.T, r Renderer, views []scene.View, w, h int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	onMain(t, func() {
+		spacer := ebiten.NewImage(16, 16)
+		spacer.Fill(color.White)
+		defer spacer.Deallocate()
 		dst := ebiten.NewImage(w, h)
 		defer dst.Deallocate()
 		r.Draw(dst, views)

@@ -15,11 +15,13 @@ import (
 // vertex stage of Ebitengine is fixed. Each ebiten.Vertex carries
 //
 //	DstX, DstY   the position in target pixels
+//	SrcX, SrcY   the same position: Ebitengine moves it onto the depth
+//	             images' texture, so the shaders look depths up there
+//	             wherever the target image lies in its own texture
 //	Custom0      the depth in [0, 1], affine in screen space
-//	Custom1..3   the position in view space, for the face normal
+//	Custom1, 2   barycentric coordinates, for the wireframe
 //	ColorR..B    the face's own colour, when ColorA is 1; with ColorA 0
 //	             the item's colour (a uniform) is used instead
-//	SrcX, SrcY   barycentric coordinates, for the wireframe
 //
 // A mesh without colours of its own, drawn without wireframe, keeps its
 // shared vertices, so each is transformed once per frame. One with colours
@@ -71,7 +73,7 @@ func (b *meshBuffers) prepare(budget time.Duration) bool {
 				continue
 			}
 			f, c := i/3, i%3
-			v.SrcX, v.SrcY = corners[c][0], corners[c][1]
+			v.Custom1, v.Custom2 = corners[c][0], corners[c][1]
 			if cs := b.mesh.Colors; cs != nil && cs[f].A != 0 {
 				v.ColorR, v.ColorG, v.ColorB, v.ColorA = float32(cs[f].R)/255, float32(cs[f].G)/255, float32(cs[f].B)/255, 1
 			}
@@ -84,8 +86,8 @@ func (b *meshBuffers) prepare(budget time.Duration) bool {
 	return b.ready == len(b.verts)
 }
 
-// corners are the barycentric (SrcX, SrcY) of a triangle's three corners;
-// the third coordinate is 1 - SrcX - SrcY.
+// corners are the barycentric (Custom1, Custom2) of a triangle's three
+// corners; the third coordinate is 1 - Custom1 - Custom2.
 var corners = [3][2]float32{{1, 0}, {0, 1}, {0, 0}}
 
 // noDepth marks a projected vertex that is behind the near plane.
@@ -93,7 +95,7 @@ const noDepth = -1
 
 // transform holds what projecting an item's vertices needs.
 type transform struct {
-	mvp, mv  mgl32.Mat4
+	mvp      mgl32.Mat4
 	x0, y0   float32 // viewport centre in pixels
 	hw, hh   float32 // half the viewport size
 	frontNeg bool    // front faces have negative screen area (no mirroring)
@@ -103,25 +105,21 @@ type transform struct {
 func newTransform(f *scene.Frame, model mgl32.Mat4) transform {
 	hw, hh := float32(f.Viewport.Dx())/2, float32(f.Viewport.Dy())/2
 	return transform{
-		mvp: f.MVP(model), mv: f.View.Mul4(model),
-		x0: float32(f.Viewport.Min.X) + hw, y0: float32(f.Viewport.Min.Y) + hh, hw: hw, hh: hh,
+		mvp: f.MVP(model),
+		x0:  float32(f.Viewport.Min.X) + hw, y0: float32(f.Viewport.Min.Y) + hh, hw: hw, hh: hh,
 		frontNeg: !scene.Mirrors(model),
 		vp:       [4]float32{float32(f.Viewport.Min.X), float32(f.Viewport.Min.Y), float32(f.Viewport.Max.X), float32(f.Viewport.Max.Y)},
 	}
 }
 
-// project writes the projection of model-space point p into out; out's
-// colour and barycentric fields are left alone.
+// project writes the projection of model-space point p into out's
+// position and depth; its colour and barycentrics are left alone.
 func (t *transform) project(p mgl32.Vec3, out *ebiten.Vertex) {
 	m, x, y, z := &t.mvp, p[0], p[1], p[2]
 	cx := m[0]*x + m[4]*y + m[8]*z + m[12]
 	cy := m[1]*x + m[5]*y + m[9]*z + m[13]
 	cz := m[2]*x + m[6]*y + m[10]*z + m[14]
 	cw := m[3]*x + m[7]*y + m[11]*z + m[15]
-	v := &t.mv
-	out.Custom1 = v[0]*x + v[4]*y + v[8]*z + v[12]
-	out.Custom2 = v[1]*x + v[5]*y + v[9]*z + v[13]
-	out.Custom3 = v[2]*x + v[6]*y + v[10]*z + v[14]
 	if !(cw > 0) || cz < -cw {
 		out.Custom0 = noDepth
 		return
@@ -129,6 +127,7 @@ func (t *transform) project(p mgl32.Vec3, out *ebiten.Vertex) {
 	inv := 1 / cw
 	out.DstX = t.x0 + t.hw*cx*inv
 	out.DstY = t.y0 - t.hh*cy*inv
+	out.SrcX, out.SrcY = out.DstX, out.DstY
 	out.Custom0 = (cz*inv + 1) / 2
 }
 
@@ -184,8 +183,7 @@ func (g *geometry) project(t *transform, it *scene.Item, b *meshBuffers) {
 		if m.Indices != nil { // copy the projection to the corners
 			for c, src := range [3]*ebiten.Vertex{a, bb, c} {
 				dst := &b.verts[3*f+c]
-				dst.DstX, dst.DstY = src.DstX, src.DstY
-				dst.Custom0, dst.Custom1, dst.Custom2, dst.Custom3 = src.Custom0, src.Custom1, src.Custom2, src.Custom3
+				dst.DstX, dst.DstY, dst.SrcX, dst.SrcY, dst.Custom0 = src.DstX, src.DstY, src.SrcX, src.SrcY, src.Custom0
 			}
 		}
 		b.idx = append(b.idx, k, k+1, k+2)
@@ -234,9 +232,10 @@ func (g *geometry) clipFace(t *transform, it *scene.Item, f int) {
 		if vs[k].Custom0 == noDepth { // rounding put it a hair behind the plane
 			w := out[k].clip[3]
 			vs[k].DstX, vs[k].DstY, vs[k].Custom0 = t.x0+t.hw*out[k].clip[0]/w, t.y0-t.hh*out[k].clip[1]/w, 0
+			vs[k].SrcX, vs[k].SrcY = vs[k].DstX, vs[k].DstY
 		}
 		vs[k].ColorR, vs[k].ColorG, vs[k].ColorB, vs[k].ColorA = float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, 1
-		vs[k].SrcX, vs[k].SrcY = out[k].bary[0], out[k].bary[1]
+		vs[k].Custom1, vs[k].Custom2 = out[k].bary[0], out[k].bary[1]
 	}
 	for k := 1; k+1 < n; k++ {
 		if t.visible(&vs[0], &vs[k], &vs[k+1]) {

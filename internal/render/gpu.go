@@ -176,7 +176,6 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 	hi.Fill(color.White) // the farthest depth
 	lo.Fill(color.White)
 	u := g.uniforms
-	u["ViewportMin"] = []float32{float32(vp.Min.X), float32(vp.Min.Y)}
 	for _, d := range g.draws {
 		hi.DrawTrianglesShader32(d.verts, d.idx, g.hi, &ebiten.DrawTrianglesShaderOptions{Blend: minBlend})
 	}
@@ -186,6 +185,10 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 		})
 	}
 	l, wc := scene.LightDir(), scene.WireColor
+	inv := f.Projection.Inv()
+	u["InvProjection"] = inv[:]
+	u["ViewportCenter"] = []float32{float32(f.Viewport.Min.X) + float32(f.Viewport.Dx())/2, float32(f.Viewport.Min.Y) + float32(f.Viewport.Dy())/2}
+	u["ViewportHalf"] = []float32{float32(f.Viewport.Dx()) / 2, float32(f.Viewport.Dy()) / 2}
 	u["Ambient"], u["Diffuse"] = scene.Ambient, scene.Diffuse
 	u["LightDir"] = []float32{l[0], l[1], l[2]}
 	u["Wireframe"] = float32(0)
