@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/go-gl/mathgl/mgl32"
@@ -14,6 +15,10 @@ import (
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
+// failuresShown is how long the progress panel keeps listing failed files
+// once every load has finished.
+const failuresShown = 5 * time.Second
+
 // identity is the model matrix of every item: cameras frame the meshes.
 var identity = mgl32.Ident4()
 
@@ -22,7 +27,17 @@ var identity = mgl32.Ident4()
 const viewCost = 2000
 
 // Draw draws the frame: the 3D layer (redrawn where needed) and the HUD.
+//
+// The screen is not cleared between frames (the window sets
+// SetScreenClearedEveryFrame(false)), so a frame in which neither the 3D
+// layer nor the HUD changed draws nothing at all: without vsync (under
+// Xvfb, say) Draw runs hundreds of times a second, and redrawing the same
+// picture would take the cores the loader and the rasterizer need.
 func (g *Game) Draw(screen *ebiten.Image) {
+	if g.opt.MaxFrames > 0 && g.frames >= g.opt.MaxFrames {
+		g.done = true // Update ends the game; draw no more frames meanwhile
+		return
+	}
 	start := time.Now()
 	defer func() { g.stats.addDraw(start, time.Since(start)) }()
 	g.frames++
@@ -32,7 +47,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 	if g.r == nil || g.layer == nil {
 		screen.Fill(g.opt.Background)
-		g.drawHUD(screen)
+		drawOps(screen, g.hudOps())
 		return
 	}
 	if g.stats.n > 1 { // the first follows Ebitengine's start-up waits
@@ -42,10 +57,16 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.drewCells = g.focus == nil && len(g.views) > 0
 	if len(g.views) > 0 {
 		g.r.Draw(g.layer, g.views)
+		g.layerChanged = true
 	}
-	screen.DrawImage(g.layer, nil)
-	g.drawHUD(screen)
-	if g.shotReady || g.shotPath != "" {
+	ops := g.hudOps()
+	shot := g.shotReady || g.shotPath != ""
+	if g.layerChanged || !slices.Equal(ops, g.shownOps) || screen.Bounds().Size() != g.shownSize || shot {
+		screen.DrawImage(g.layer, nil)
+		drawOps(screen, ops)
+		g.shownOps, g.shownSize, g.layerChanged = ops, screen.Bounds().Size(), false
+	}
+	if shot {
 		g.saveScreenshot(screen)
 	}
 }
@@ -131,9 +152,9 @@ func writePNG(path string, img image.Image) error {
 	return f.Close()
 }
 
-// drawHUD draws the gallery labels, the top bar, the progress panel, the
-// focused file's figures and the help.
-func (g *Game) drawHUD(screen *ebiten.Image) {
+// hudOps lays out the HUD: the gallery labels or the focused file's
+// figures, the top bar, the progress panel and the help.
+func (g *Game) hudOps() []hudOp {
 	var ops []hudOp
 	if g.focus == nil {
 		ops = g.cellOps(ops)
@@ -145,7 +166,7 @@ func (g *Game) drawHUD(screen *ebiten.Image) {
 	if g.help {
 		ops = append(ops, layoutHelp(image.Rectangle{Max: g.size}, measure)...)
 	}
-	drawOps(screen, ops)
+	return ops
 }
 
 // cellOps lays out what the gallery shows over the 3D layer: each visible
@@ -193,19 +214,37 @@ func (g *Game) topBarOps() []hudOp {
 		}
 	}
 	left := fmt.Sprintf("stlview   %d/%d files   %s triangles", done, len(entries), thousands(int(g.triangles())))
+	if n := g.failedNow(); n > 0 {
+		left += fmt.Sprintf("   %d failed", n)
+	}
 	if g.focus != nil {
 		left = fmt.Sprintf("stlview   %s   (%d of %d, Esc: gallery)", g.focus.Name, g.index(g.focus)+1, len(entries))
 	}
 	if g.notice != "" {
 		left += "   " + g.notice
 	}
-	right := fmt.Sprintf("%s   %.0f fps   H: help", g.rendererNote, ebiten.ActualFPS())
+	fps := "-- fps" // ActualFPS needs a second of frames
+	if f := ebiten.ActualFPS(); f > 0 {
+		fps = fmt.Sprintf("%.0f fps", f)
+	}
+	right := fmt.Sprintf("%s   %s   H: help", g.rendererNote, fps)
 	rw := measure(right)
 	return []hudOp{
 		{Kind: opFill, Rect: bar, Color: panelColor},
 		{Kind: opText, At: image.Pt(pad, (topBar-lineHeight)/2), Text: ellipsize(left, g.size.X-rw-3*pad, measure), Color: textColor},
 		{Kind: opText, At: image.Pt(g.size.X-rw-pad, (topBar-lineHeight)/2), Text: right, Color: dimColor},
 	}
+}
+
+// failedNow returns how many entries and folders show a failure now.
+func (g *Game) failedNow() int {
+	n := len(g.lib.failures)
+	for _, e := range g.lib.Entries() {
+		if e.Err != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // index returns e's position in the library, or -1.
@@ -253,6 +292,11 @@ func (g *Game) progress() progressModel {
 	}
 	for _, f := range g.lib.failures {
 		m.Failed = append(m.Failed, loadRow{Name: displayName(f.Source), Err: errText(f.Err)})
+	}
+	if !g.loadedAt.IsZero() && time.Since(g.loadedAt) > failuresShown {
+		// The cells show their errors; the panel stops covering the gallery
+		// and the top bar keeps the count.
+		m.Failed = nil
 	}
 	if total > 0 {
 		m.Fraction = done / total

@@ -87,7 +87,11 @@ type Game struct {
 	drops   *dropWatcher
 	notice  string // a message for the top bar (a saved screenshot, a drop error)
 	views   []scene.View
-	drawn   []*Entry // the cells in views
+	// What the screen shows, so an unchanged frame can skip drawing.
+	layerChanged bool
+	shownOps     []hudOp
+	shownSize    image.Point
+	drawn        []*Entry // the cells in views
 
 	stats     frameStats
 	frames    int
@@ -371,6 +375,7 @@ func (g *Game) layout() {
 func (g *Game) invalidate() {
 	if g.layer != nil {
 		g.layer.Fill(g.opt.Background)
+		g.layerChanged = true
 	}
 	for _, st := range g.states {
 		st.drawn = false

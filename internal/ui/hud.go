@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"io/fs"
 	"strings"
-	"time"
 
 	"github.com/stlview/stlview/internal/mesh"
 )
@@ -118,7 +117,7 @@ func layoutProgress(m progressModel, screen image.Rectangle, measure measureFunc
 	if pending {
 		title := fmt.Sprintf("Loading %d/%d files, %.0f%%", m.Done, m.Total, 100*m.Fraction)
 		if m.Scanning > 0 {
-			title += fmt.Sprintf(", listing %d folders", m.Scanning)
+			title += fmt.Sprintf(", listing %d %s", m.Scanning, plural(m.Scanning, "folder", "folders"))
 		}
 		text(title, textColor)
 		ops = append(ops, hudOp{Kind: opBar, Rect: image.Rect(x, y, x+inner, y+barHeight), Frac: m.Fraction})
@@ -174,7 +173,7 @@ func infoLines(e *Entry) []string {
 	if e.Size >= 0 {
 		file = bytesText(e.Size) + " " + file
 	}
-	lines = append(lines, fmt.Sprintf("%s, loaded in %s", file, e.Duration.Round(time.Millisecond)))
+	lines = append(lines, fmt.Sprintf("%s, loaded in %.1f ms", file, float64(e.Duration.Microseconds())/1000))
 	if n := len(m.Solids); n > 1 {
 		lines = append(lines, fmt.Sprintf("%d solids", n))
 	}
@@ -372,4 +371,12 @@ func faces(m *mesh.Mesh) int {
 		return 0
 	}
 	return m.Faces()
+}
+
+// plural returns one or many by n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

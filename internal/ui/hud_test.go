@@ -158,7 +158,7 @@ func TestLayoutProgress(t *testing.T) {
 			name: "the most the panel holds",
 			m:    progressModel{Done: 1, Total: 30, Fraction: 0.01, Loading: rows(20, false), Failed: failures(9), Scanning: 1},
 			texts: []string{
-				"Loading 1/30 files, 1%, listing 1 folders",
+				"Loading 1/30 files, 1%, listing 1 folder",
 				"part00.stl", "  0%", "part01.stl", " 25%", "part02.stl", " 50%",
 				"part03.stl", " 75%", "part04.stl", "  0%", "part05.stl", " 25%",
 				"and 14 more",
@@ -458,17 +458,17 @@ func TestInfoLines(t *testing.T) {
 		{
 			name: "loaded",
 			e:    &Entry{Name: "torus.stl", Mesh: torus, Size: size, Duration: 12345678 * time.Nanosecond, State: asyncload.Completed, Version: 1},
-			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "51.3 kB binary, loaded in 12ms"},
+			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "51.3 kB binary, loaded in 12.3 ms"},
 		},
 		{
 			name: "size unknown",
 			e:    &Entry{Name: "torus.stl", Mesh: torus, Size: -1, Duration: 2 * time.Second, State: asyncload.Completed, Version: 1},
-			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "binary, loaded in 2s"},
+			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "binary, loaded in 2000.0 ms"},
 		},
 		{
 			name: "face colours",
 			e:    &Entry{Name: "red.stl", Mesh: painted, Size: paintedSize, Duration: time.Millisecond, State: asyncload.Completed, Version: 1},
-			want: []string{"red.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "51.3 kB binary, loaded in 1ms", "face colours from the file"},
+			want: []string{"red.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "51.3 kB binary, loaded in 1.0 ms", "face colours from the file"},
 		},
 		{
 			name: "failed",

@@ -201,6 +201,9 @@ func (l *Library) Acquire(e *Entry) *mesh.Mesh {
 	if e.Mesh != nil || !e.Loaded() || e.reacquire || l.cache == nil {
 		return e.Mesh
 	}
+	if e.State == asyncload.Failed {
+		return nil // loading it again failed (the file went away): no retry every frame
+	}
 	m, h, err := l.cache.GetOrQueue(e.Source, asyncload.Normal)
 	switch {
 	case err != nil:
