@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 )
 
 // The ASCII grammar, as real files write it:
@@ -58,6 +59,9 @@ func (d Decoder) decodeASCII(ctx context.Context, data []byte) (*Mesh, error) {
 	m := &Mesh{Format: ASCII, FacesRead: faces, Solids: joinSolids(segs, faces)}
 	if len(segs) == 1 {
 		m.Positions = segs[0].pos
+		if cap(m.Positions) > len(m.Positions)+len(m.Positions)/8 {
+			m.Positions = slices.Clone(m.Positions) // the guess of the face count was high
+		}
 	} else {
 		m.Positions = make([]float32, 0, 9*faces)
 		for k := range segs {

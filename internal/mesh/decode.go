@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sync"
 )
 
 // DefaultMaxSize caps the bytes a Decoder holds in memory when it cannot
@@ -148,20 +149,44 @@ func (d Decoder) decodeSized(ctx context.Context, prefix []byte, rest io.Reader,
 	if format == Binary {
 		return d.decodeBinary(ctx, prefix, rest, size)
 	}
-	data := prefix
-	if size > int64(len(prefix)) {
-		// Not make+copy: the compiler turns that pair into one
-		// non-preemptible clear of the whole buffer, which stalls the
-		// garbage collector's preemption signals (measured: hundreds of
-		// retries and up to 3x the decode time on a 50 MB file).
-		data = make([]byte, size)
-		n, err := readFull(ctx, io.MultiReader(bytes.NewReader(prefix), rest), data)
-		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-			return nil, err
-		}
-		data = data[:n] // a file that shrank is parsed as it is
+	if size <= int64(len(prefix)) {
+		return d.decodeASCII(ctx, prefix)
 	}
-	return d.decodeASCII(ctx, data)
+	// The whole text is parsed in memory, in a recycled buffer: the
+	// mesh keeps nothing of it, and a folder of ASCII files would
+	// otherwise have the garbage collector running every few files.
+	buf := getBuffer(size)
+	defer putBuffer(buf)
+	n, err := readFull(ctx, io.MultiReader(bytes.NewReader(prefix), rest), buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, err
+	}
+	return d.decodeASCII(ctx, buf[:n]) // a file that shrank is parsed as it is
+}
+
+// maxPooled is the largest buffer kept for reuse.
+const maxPooled = 64 << 20
+
+// textBuffers holds buffers for ASCII files, as *[]byte.
+var textBuffers sync.Pool
+
+// getBuffer returns a buffer of length n, recycled when one is big enough.
+func getBuffer(n int64) []byte {
+	if p, ok := textBuffers.Get().(*[]byte); ok && int64(cap(*p)) >= n {
+		return (*p)[:n]
+	}
+	// Not make followed by copy: the compiler turns that pair into one
+	// non-preemptible clear of the whole buffer, which stalls the garbage
+	// collector's preemption signals (measured: hundreds of retries and
+	// up to 3x the decode time on a 50 MB file).
+	return make([]byte, n)
+}
+
+// putBuffer gives b back for reuse, unless it is too big to keep.
+func putBuffer(b []byte) {
+	if cap(b) <= maxPooled {
+		textBuffers.Put(&b)
+	}
 }
 
 // readPrefix reads the first prefixLen bytes of r (fewer if r ends first, in
