@@ -23,16 +23,12 @@ var thumbnailSize = [2]int{256, 256}
 // --screenshot-dir one per file. It returns exitFailed if a file failed
 // (its picture then shows the error) or a picture could not be written.
 func runPicture(cfg *config, stdout, stderr io.Writer) int {
-	paths := cfg.paths
-	if len(paths) == 0 {
-		dir, cleanup, err := extractSamples()
-		if err != nil {
-			fmt.Fprintln(stderr, "stlview:", err)
-			return exitFailed
-		}
-		defer cleanup()
-		paths = []string{dir}
+	paths, cleanup, err := sourcesOrSamples(cfg.paths)
+	if err != nil {
+		fmt.Fprintln(stderr, "stlview:", err)
+		return exitFailed
 	}
+	defer cleanup()
 	l, err := asyncload.New(asyncload.Config{Workers: cfg.loaderWorkers(), Indexed: true})
 	if err != nil {
 		fmt.Fprintln(stderr, "stlview:", err)

@@ -8,6 +8,19 @@ import (
 	"github.com/stlview/stlview/assets"
 )
 
+// sourcesOrSamples returns paths, or when there are none the folder of the
+// bundled samples, with a function that removes what it made.
+func sourcesOrSamples(paths []string) (sources []string, cleanup func(), err error) {
+	if len(paths) > 0 {
+		return paths, func() {}, nil
+	}
+	dir, cleanup, err := extractSamples()
+	if err != nil {
+		return nil, nil, err
+	}
+	return []string{dir}, cleanup, nil
+}
+
 // extractSamples writes the bundled sample parts into a new temporary
 // folder, so the loader can read them like any files, and returns the
 // folder and a function that removes it.

@@ -17,16 +17,12 @@ import (
 
 // runWindow opens the viewer's window and runs it until it is closed.
 func runWindow(cfg *config, stderr io.Writer) int {
-	paths := cfg.paths
-	if len(paths) == 0 {
-		dir, cleanup, err := extractSamples()
-		if err != nil {
-			fmt.Fprintln(stderr, "stlview:", err)
-			return exitFailed
-		}
-		defer cleanup()
-		paths = []string{dir}
+	paths, cleanup, err := sourcesOrSamples(cfg.paths)
+	if err != nil {
+		fmt.Fprintln(stderr, "stlview:", err)
+		return exitFailed
 	}
+	defer cleanup()
 	workers := cfg.loaderWorkers()
 	// The workers run niced on threads of their own (LowPriority), each
 	// holding a P: raise GOMAXPROCS so the game always has one too.
