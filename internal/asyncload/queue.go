@@ -11,10 +11,9 @@ import (
 // while the job is pending share it, in the style of singleflight: the job
 // runs once and every live handle gets a Result.
 type job struct {
-	key    string // cleaned absolute path or URL; immutable
-	isURL  bool   // immutable
-	seq    uint64 // queue order, for first-in first-out among equals; immutable
-	reload bool   // queued by the watcher after the file changed; immutable
+	key   string // cleaned absolute path or URL; immutable
+	isURL bool   // immutable
+	seq   uint64 // queue order, for first-in first-out among equals; immutable
 
 	// The fields below are guarded by Loader.mu.
 

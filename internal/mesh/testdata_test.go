@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/go-gl/mathgl/mgl32"
@@ -189,6 +188,3 @@ func readTestdata(t testing.TB, name string) []byte {
 	}
 	return data
 }
-
-// isBad reports whether a testdata file is meant to fail.
-func isBad(name string) bool { return strings.HasPrefix(name, "bad_") }

@@ -35,10 +35,9 @@ func (g *testGame) Update() error {
 	return nil
 }
 
-func (*testGame) Draw(*ebiten.Image)          {}
-func (*testGame) Layout(w, h int) (int, int)  { return w, h }
-func (g *testGame) run()                      { g.code = g.m.Run(); close(g.done) }
-func (g *testGame) exit(err error) (code int) { return g.code }
+func (*testGame) Draw(*ebiten.Image)         {}
+func (*testGame) Layout(w, h int) (int, int) { return w, h }
+func (g *testGame) run()                     { g.code = g.m.Run(); close(g.done) }
 
 func TestMain(m *testing.M) {
 	if os.Getenv("DISPLAY") == "" {

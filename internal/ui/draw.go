@@ -33,7 +33,7 @@ func face() *text.GoTextFace {
 
 // measure returns the width of s in the HUD's font, rounded up.
 func measure(s string) int {
-	return int(text.Advance(s, face()) + 0.999)
+	return int(text.AdvanceAt(s, len(s), face()) + 0.999)
 }
 
 // drawOps draws the HUD operations onto dst, in order.

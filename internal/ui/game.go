@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -106,10 +107,9 @@ type Game struct {
 
 // cellState is what the game keeps for one entry's gallery cell.
 type cellState struct {
-	version int          // the entry's Version the camera was fitted to
-	cam     scene.Camera // the cell's camera
-	drawn   bool         // the layer holds the cell's current picture
-	ready   bool         // the renderer has prepared the entry's mesh
+	cam   scene.Camera // the cell's camera
+	drawn bool         // the layer holds the cell's current picture
+	ready bool         // the renderer has prepared the entry's mesh
 }
 
 // New returns a game with no files; add them with Add.
@@ -211,7 +211,7 @@ func (g *Game) poll() {
 	g.changed = g.lib.Poll(g.changed[:0])
 	for _, e := range g.changed {
 		st := g.state(e)
-		st.version, st.drawn, st.ready = e.Version, false, false
+		st.drawn, st.ready = false, false
 		st.cam = g.initialCamera(e.Bounds, g.cellAspect(e))
 		if e.Fallback {
 			g.failed++
@@ -350,9 +350,8 @@ func (g *Game) layout() {
 		if g.layer != nil {
 			g.layer.Deallocate()
 		}
-		// Unmanaged: an image of its own, not a region of a shared atlas.
-		// The GPU renderer's colour pass misses pixels when its target
-		// lies away from the texture's origin (its depth images do not).
+		// Unmanaged: a window-sized image redrawn often is better as a
+		// texture of its own than as a region of Ebitengine's shared atlas.
 		g.layer = ebiten.NewImageWithOptions(image.Rectangle{Max: g.size}, &ebiten.NewImageOptions{Unmanaged: true})
 		g.invalidate()
 	}
@@ -388,7 +387,7 @@ func (g *Game) maxScroll() int {
 }
 
 // spinStep is the camera's turn per tick with --spin: 36° a second.
-const spinStep = 0.6 * 3.14159265 / 180
+const spinStep = 0.6 * math.Pi / 180
 
 func (g *Game) spin() {
 	if g.focus != nil {

@@ -365,14 +365,6 @@ func bytesText(n int64) string {
 	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
 }
 
-// faces returns the triangle count of m, or 0 for nil.
-func faces(m *mesh.Mesh) int {
-	if m == nil {
-		return 0
-	}
-	return m.Faces()
-}
-
 // plural returns one or many by n.
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -566,7 +566,6 @@ func referenceRender(v *scene.View, w, h int) (*image.RGBA, []bool) {
 	type face struct {
 		x, y, z [3]float64
 		col     color.RGBA
-		wire    [3]float64 // edge lengths
 	}
 	var faces []face
 	for i := range v.Items {

@@ -22,19 +22,6 @@ func frameOf(c Camera, vp image.Rectangle, b mesh.Box) Frame {
 	return v.Frame()
 }
 
-// spherePoints returns n points spread evenly over a sphere.
-func spherePoints(center mgl32.Vec3, r float32, n int) []mgl32.Vec3 {
-	pts := make([]mgl32.Vec3, n)
-	golden := math.Pi * (3 - math.Sqrt(5))
-	for i := range pts {
-		z := 1 - 2*(float64(i)+0.5)/float64(n)
-		s := math.Sqrt(1 - z*z)
-		a := golden * float64(i)
-		pts[i] = center.Add(mgl32.Vec3{float32(s * math.Cos(a)), float32(s * math.Sin(a)), float32(z)}.Mul(r))
-	}
-	return pts
-}
-
 func TestFitFramesTheBox(t *testing.T) {
 	box := mesh.Box{Min: mgl32.Vec3{-3, 10, 2}, Max: mgl32.Vec3{5, 12, 40}}
 	tests := []struct {
