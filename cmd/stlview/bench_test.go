@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/stlview/stlview/internal/stltest"
 )
 
 // benchFiles writes three small parts and returns their paths and total
@@ -12,8 +14,8 @@ import (
 func benchFiles(t *testing.T) (paths []string, bytes int64) {
 	dir := t.TempDir()
 	for i, ascii := range []bool{false, true, false} {
-		data := encode(t, torus(), ascii)
-		paths = append(paths, writeFile(t, dir, fmt.Sprintf("part%d.stl", i), data))
+		data := stltest.Encode(t, torus(), ascii)
+		paths = append(paths, stltest.WriteFile(t, dir, fmt.Sprintf("part%d.stl", i), data))
 		bytes += int64(len(data))
 	}
 	return paths, bytes
@@ -73,7 +75,7 @@ func TestBenchTable(t *testing.T) {
 
 func TestBenchBrokenFile(t *testing.T) {
 	paths, _ := benchFiles(t)
-	broken := writeFile(t, t.TempDir(), "broken.stl", []byte(badVertexSTL))
+	broken := stltest.WriteFile(t, t.TempDir(), "broken.stl", []byte(badVertexSTL))
 	code, out, errOut := runCmd(t, append([]string{"--bench", "--json", "--workers", "1"}, append(paths, broken)...)...)
 	if code != exitFailed || out != "" || !strings.Contains(errOut, broken) {
 		t.Errorf("got exit %d, stdout %q, stderr %q; want %d, nothing, an error naming %s", code, out, errOut, exitFailed, broken)

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/go-gl/mathgl/mgl32"
 
 	"github.com/stlview/stlview/internal/mesh"
@@ -96,11 +98,11 @@ func wantBounds(t *testing.T, data []byte) mesh.Box {
 
 func TestInfoJSON(t *testing.T) {
 	dir := t.TempDir()
-	bin, ascii := encode(t, torus(), false), encode(t, torus(), true)
+	bin, ascii := stltest.Encode(t, torus(), false), stltest.Encode(t, torus(), true)
 	files := []string{
-		writeFile(t, dir, "torus.stl", bin),
-		writeFile(t, dir, "torus_ascii.stl", ascii),
-		writeFile(t, dir, "torus.stl.gz", gzipped(t, bin)),
+		stltest.WriteFile(t, dir, "torus.stl", bin),
+		stltest.WriteFile(t, dir, "torus_ascii.stl", ascii),
+		stltest.WriteFile(t, dir, "torus.stl.gz", stltest.Gzip(t, bin)),
 	}
 	code, lines, stderr := infoJSON(t, files...)
 	if code != exitOK || stderr != "" {
@@ -142,12 +144,12 @@ func TestInfoJSON(t *testing.T) {
 // TestInfoDroppedDegenerate patches a binary cube: a NaN coordinate drops
 // face 0 and three equal corners make face 1 degenerate.
 func TestInfoDroppedDegenerate(t *testing.T) {
-	data := encode(t, mesh.Cuboid(mgl32.Vec3{0, 0, 0}, mgl32.Vec3{1, 2, 3}), false)
+	data := stltest.Encode(t, mesh.Cuboid(mgl32.Vec3{0, 0, 0}, mgl32.Vec3{1, 2, 3}), false)
 	vertex := func(f, v int) int { return 84 + 50*f + 12 + 12*v }
 	binary.LittleEndian.PutUint32(data[vertex(0, 0):], math.Float32bits(float32(math.NaN())))
 	copy(data[vertex(1, 1):vertex(1, 1)+12], data[vertex(1, 0):])
 	copy(data[vertex(1, 2):vertex(1, 2)+12], data[vertex(1, 0):])
-	path := writeFile(t, t.TempDir(), "patched.stl", data)
+	path := stltest.WriteFile(t, t.TempDir(), "patched.stl", data)
 	code, lines, _ := infoJSON(t, path)
 	if code != exitOK || len(lines) != 1 {
 		t.Fatalf("got exit %d and %d lines, want 0 and 1", code, len(lines))
@@ -162,7 +164,7 @@ func TestInfoBrokenFiles(t *testing.T) {
 	f := goodAndBroken(t, dir)
 	missing := filepath.Join(dir, "missing.stl")
 	noSTL := filepath.Join(dir, "nothing-here")
-	writeFile(t, noSTL, "readme.txt", []byte("no STL"))
+	stltest.WriteFile(t, noSTL, "readme.txt", []byte("no STL"))
 	tests := []struct {
 		path string
 		want []string // in the error, beside the file's name
@@ -214,17 +216,17 @@ func TestInfoBrokenFiles(t *testing.T) {
 
 func TestInfoFolder(t *testing.T) {
 	dir := t.TempDir()
-	bin := encode(t, torus(), false)
+	bin := stltest.Encode(t, torus(), false)
 	// Walk order and sorted order agree for these names.
 	names := []string{"a.stl", "b/c.stl", "b/d/e.STL", "f.stl.gz", "g.Stl"}
-	writeFile(t, dir, "a.stl", bin)
-	writeFile(t, dir, "b/c.stl", encode(t, torus(), true))
-	writeFile(t, dir, "b/d/e.STL", bin)
-	writeFile(t, dir, "b/notes.txt", []byte("not a part"))
-	writeFile(t, dir, "f.stl.gz", gzipped(t, bin))
-	writeFile(t, dir, "f.stl.bak", bin)
-	writeFile(t, dir, "g.Stl", bin)
-	single := writeFile(t, t.TempDir(), "single.stl", bin)
+	stltest.WriteFile(t, dir, "a.stl", bin)
+	stltest.WriteFile(t, dir, "b/c.stl", stltest.Encode(t, torus(), true))
+	stltest.WriteFile(t, dir, "b/d/e.STL", bin)
+	stltest.WriteFile(t, dir, "b/notes.txt", []byte("not a part"))
+	stltest.WriteFile(t, dir, "f.stl.gz", stltest.Gzip(t, bin))
+	stltest.WriteFile(t, dir, "f.stl.bak", bin)
+	stltest.WriteFile(t, dir, "g.Stl", bin)
+	single := stltest.WriteFile(t, t.TempDir(), "single.stl", bin)
 
 	code, lines, stderr := infoJSON(t, single, dir)
 	if code != exitOK || stderr != "" {
@@ -258,7 +260,7 @@ func TestInfoFolder(t *testing.T) {
 	}
 
 	// A broken file in the folder fails the run but not its neighbours.
-	writeFile(t, dir, "b/broken.stl", nil)
+	stltest.WriteFile(t, dir, "b/broken.stl", nil)
 	code, lines, _ = infoJSON(t, dir)
 	if code != exitFailed || len(lines) != len(names)+1 {
 		t.Fatalf("broken: got exit %d and %d lines, want %d and %d", code, len(lines), exitFailed, len(names)+1)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"image"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stlview/stlview/internal/stltest"
 
 	"github.com/go-gl/mathgl/mgl32"
 
@@ -118,49 +119,6 @@ const torusFaces = 2 * 24 * 12
 
 func torus() *mesh.Mesh { return mesh.Torus(10, 2, 24, 12) }
 
-// encode returns m as binary or ASCII STL.
-func encode(t *testing.T, m *mesh.Mesh, ascii bool) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	var err error
-	if ascii {
-		err = mesh.EncodeASCII(&b, m)
-	} else {
-		err = mesh.EncodeBinary(&b, m, mesh.BinaryOptions{Header: "stlview test"})
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// gzipped returns data gzip-compressed.
-func gzipped(t *testing.T, data []byte) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	if _, err := zw.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// writeFile writes data to dir/name, making folders, and returns the path.
-func writeFile(t *testing.T, dir, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // badVertexSTL is an ASCII file whose line 5 holds a coordinate that is
 // not a number.
 const badVertexSTL = `solid bad
@@ -177,13 +135,13 @@ endsolid bad
 // goodAndBroken writes a binary torus, an ASCII torus and the three
 // broken files into dir and returns their paths by name.
 func goodAndBroken(t *testing.T, dir string) map[string]string {
-	bin := encode(t, torus(), false)
+	bin := stltest.Encode(t, torus(), false)
 	return map[string]string{
-		"binary":    writeFile(t, dir, "torus_bin.stl", bin),
-		"ascii":     writeFile(t, dir, "torus_ascii.stl", encode(t, torus(), true)),
-		"empty":     writeFile(t, dir, "empty.stl", nil),
-		"truncated": writeFile(t, dir, "truncated.stl", bin[:len(bin)-20]),
-		"badvertex": writeFile(t, dir, "badvertex.stl", []byte(badVertexSTL)),
+		"binary":    stltest.WriteFile(t, dir, "torus_bin.stl", bin),
+		"ascii":     stltest.WriteFile(t, dir, "torus_ascii.stl", stltest.Encode(t, torus(), true)),
+		"empty":     stltest.WriteFile(t, dir, "empty.stl", nil),
+		"truncated": stltest.WriteFile(t, dir, "truncated.stl", bin[:len(bin)-20]),
+		"badvertex": stltest.WriteFile(t, dir, "badvertex.stl", []byte(badVertexSTL)),
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/stlview/stlview/assets"
 	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
@@ -18,7 +20,7 @@ import (
 // sphereFile writes a sphere, whose picture covers the centre from every
 // side, and returns its path.
 func sphereFile(t *testing.T, dir string) string {
-	return writeFile(t, dir, "sphere.stl", encode(t, mesh.Sphere(10, 24, 12), false))
+	return stltest.WriteFile(t, dir, "sphere.stl", stltest.Encode(t, mesh.Sphere(10, 24, 12), false))
 }
 
 // coverage returns the fraction of r's pixels in img that are not bg.
@@ -69,7 +71,7 @@ func TestScreenshotHeadless(t *testing.T) {
 
 func TestScreenshotUnwritable(t *testing.T) {
 	dir := t.TempDir()
-	notDir := writeFile(t, dir, "file", []byte("x"))
+	notDir := stltest.WriteFile(t, dir, "file", []byte("x"))
 	code, _, stderr := runCmd(t, "--screenshot", filepath.Join(notDir, "out.png"), sphereFile(t, dir))
 	if code != exitFailed || !strings.Contains(stderr, notDir) {
 		t.Errorf("got exit %d, stderr %q; want %d and an error naming the path", code, stderr, exitFailed)
@@ -79,7 +81,7 @@ func TestScreenshotUnwritable(t *testing.T) {
 func TestScreenshotBrokenFile(t *testing.T) {
 	dir := t.TempDir()
 	good := sphereFile(t, dir)
-	broken := writeFile(t, dir, "broken.stl", nil)
+	broken := stltest.WriteFile(t, dir, "broken.stl", nil)
 	out := filepath.Join(dir, "out.png")
 	code, _, stderr := runCmd(t, "--screenshot", out, "--size", "600x400", good, broken)
 	if code != exitFailed || !strings.Contains(stderr, broken) {
@@ -123,12 +125,12 @@ func TestScreenshotSamples(t *testing.T) {
 
 func TestScreenshotDir(t *testing.T) {
 	src := t.TempDir()
-	bin := encode(t, torus(), false)
+	bin := stltest.Encode(t, torus(), false)
 	inputs := []string{
-		writeFile(t, src, "d1/part.stl", bin),
-		writeFile(t, src, "d2/part.stl", encode(t, mesh.Sphere(5, 16, 8), true)),
-		writeFile(t, src, "d3/part-2.STL", bin), // the name the second part.stl gets
-		writeFile(t, src, "d3/part.stl.gz", gzipped(t, bin)),
+		stltest.WriteFile(t, src, "d1/part.stl", bin),
+		stltest.WriteFile(t, src, "d2/part.stl", stltest.Encode(t, mesh.Sphere(5, 16, 8), true)),
+		stltest.WriteFile(t, src, "d3/part-2.STL", bin), // the name the second part.stl gets
+		stltest.WriteFile(t, src, "d3/part.stl.gz", stltest.Gzip(t, bin)),
 	}
 	wantNames := []string{"part.png", "part-2.png", "part-2-2.png", "part-3.png"}
 	outDir := filepath.Join(t.TempDir(), "thumbs")
@@ -158,7 +160,7 @@ func TestScreenshotDir(t *testing.T) {
 	}
 
 	// --size sets the thumbnails' size; a broken file gets one too, and exit 1.
-	broken := writeFile(t, src, "d4/broken.stl", []byte(badVertexSTL))
+	broken := stltest.WriteFile(t, src, "d4/broken.stl", []byte(badVertexSTL))
 	outDir = filepath.Join(t.TempDir(), "small")
 	code, stdout, stderr = runCmd(t, "--screenshot-dir", outDir, "--size", "100x80", inputs[0], broken)
 	if code != exitFailed || !strings.Contains(stderr, broken) {
@@ -195,7 +197,7 @@ func TestThumbnailName(t *testing.T) {
 // TestPictureFlags checks that each picture flag changes the picture.
 func TestPictureFlags(t *testing.T) {
 	dir := t.TempDir()
-	l := writeFile(t, dir, "l.stl", encode(t, lShape(), false))
+	l := stltest.WriteFile(t, dir, "l.stl", stltest.Encode(t, lShape(), false))
 	sphere := sphereFile(t, dir)
 	shot := func(name, file string, flags ...string) image.Image {
 		t.Helper()

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
@@ -17,7 +19,7 @@ import (
 func TestBinaryNoDisplay(t *testing.T) {
 	dir := t.TempDir()
 	good := sphereFile(t, dir)
-	broken := writeFile(t, dir, "broken.stl", []byte(badVertexSTL))
+	broken := stltest.WriteFile(t, dir, "broken.stl", []byte(badVertexSTL))
 	env := envWithout("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY")
 
 	out := filepath.Join(dir, "out.png")
@@ -57,7 +59,7 @@ func TestWindow(t *testing.T) {
 	}
 	dir := t.TempDir()
 	sphere := sphereFile(t, dir)
-	tor := writeFile(t, dir, "torus.stl", encode(t, torus(), false))
+	tor := stltest.WriteFile(t, dir, "torus.stl", stltest.Encode(t, torus(), false))
 	env := os.Environ()
 
 	t.Run("screenshot", func(t *testing.T) {
@@ -98,7 +100,7 @@ func TestWindow(t *testing.T) {
 
 	t.Run("broken", func(t *testing.T) {
 		shot := filepath.Join(dir, "broken.png")
-		broken := writeFile(t, dir, "broken.stl", nil)
+		broken := stltest.WriteFile(t, dir, "broken.stl", nil)
 		code, _, _ := runBinary(t, 60*time.Second, env, "--renderer", "gpu", "--screenshot", shot, "--size", "320x240", sphere, broken)
 		if code != exitFailed {
 			t.Errorf("got exit %d, want %d", code, exitFailed)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/stlview/stlview/internal/mesh"
 )
 
@@ -17,7 +19,7 @@ func TestBench(t *testing.T) {
 	dir := t.TempDir()
 	var files []string
 	for i := range 4 {
-		files = append(files, writeTorus(t, dir, fmt.Sprintf("%d.stl", i), 10))
+		files = append(files, stltest.WriteTorus(t, dir, fmt.Sprintf("%d.stl", i), 10))
 	}
 	rows, err := Bench(context.Background(), files, []int{1, 2})
 	if err != nil {
@@ -30,7 +32,7 @@ func TestBench(t *testing.T) {
 	if len(rows) != len(want) {
 		t.Fatalf("got %d rows, want %d", len(rows), len(want))
 	}
-	size := int64(len(torusSTL(t, 8, 10)))
+	size := int64(len(stltest.Encode(t, mesh.Torus(2, 0.5, 8, 10), false)))
 	for i, r := range rows {
 		if r.Method != want[i].method || r.Workers != want[i].workers {
 			t.Errorf("row %d: got %s/%d, want %s/%d", i, r.Method, r.Workers, want[i].method, want[i].workers)
@@ -63,7 +65,7 @@ func makeBenchFiles(b *testing.B, n int) ([]string, int64) {
 	dir := b.TempDir()
 	files := make([]string, n)
 	for i := range files {
-		files[i] = writeFile(b, dir, fmt.Sprintf("part%03d.stl", i), buf.Bytes())
+		files[i] = stltest.WriteFile(b, dir, fmt.Sprintf("part%03d.stl", i), buf.Bytes())
 	}
 	if _, err := Bench(context.Background(), files[:1], nil); err != nil { // also warms the page cache
 		b.Fatal(err)
@@ -180,17 +182,17 @@ func BenchmarkRenderThread(b *testing.B) {
 		}
 	})
 	b.Run("Status", func(b *testing.B) {
-		g := newGate("a.stl") // held while Loading, the state Status does most for
-		l, err := New(Config{Workers: 1, Process: g.process})
+		g := stltest.NewGate("a.stl") // held while Loading, the state Status does most for
+		l, err := New(Config{Workers: 1, Process: g.Process})
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer l.Close()
-		h, err := l.Queue(writeTorus(b, dir, "a.stl", 4), Normal, QueueOptions{})
+		h, err := l.Queue(stltest.WriteTorus(b, dir, "a.stl", 4), Normal, QueueOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		g.waitHeld(b)
+		g.WaitHeld(b, eventually)
 		b.ReportAllocs()
 		for b.Loop() {
 			if s := l.Status(h); s.State != Loading || s.Progress != 1 {
@@ -225,20 +227,20 @@ func BenchmarkCancel10000(b *testing.B) {
 	for i := range sources {
 		sources[i] = filepath.Join(dir, fmt.Sprintf("%05d.stl", i))
 	}
-	busy := writeTorus(b, dir, "busy.stl", 4)
+	busy := stltest.WriteTorus(b, dir, "busy.stl", 4)
 	var cancelling time.Duration
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		g := newGate("busy.stl")
-		l, err := New(Config{Workers: 1, Process: g.process})
+		g := stltest.NewGate("busy.stl")
+		l, err := New(Config{Workers: 1, Process: g.Process})
 		if err != nil {
 			b.Fatal(err)
 		}
 		if _, err := l.Queue(busy, Normal, QueueOptions{}); err != nil {
 			b.Fatal(err)
 		}
-		g.waitHeld(b)
+		g.WaitHeld(b, eventually)
 		b.StartTimer()
 
 		hs := l.QueueBatch(sources, Normal)
@@ -255,7 +257,7 @@ func BenchmarkCancel10000(b *testing.B) {
 		cancelling += time.Since(start)
 
 		b.StopTimer()
-		close(g.release)
+		g.Release()
 		l.Close()
 		b.StartTimer()
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/stlview/stlview/internal/mesh"
 )
 
@@ -36,7 +38,7 @@ func TestCacheEviction(t *testing.T) {
 	dir := t.TempDir()
 	paths := map[string]string{}
 	for _, name := range []string{"a", "b", "c"} {
-		paths[name] = writeTorus(t, dir, name+".stl", 4) // 64 faces each
+		paths[name] = stltest.WriteTorus(t, dir, name+".stl", 4) // 64 faces each
 	}
 	size := mesh.Torus(2, 0.5, 8, 4).SizeBytes() // what one decoded torus weighs
 	l := newLoader(t, Config{Workers: 2})
@@ -90,7 +92,7 @@ func TestCacheStale(t *testing.T) {
 		change func(t *testing.T, path string)
 	}{
 		{"size changed", func(t *testing.T, path string) {
-			writeFile(t, filepath.Dir(path), filepath.Base(path), torusSTL(t, 8, 5))
+			stltest.WriteFile(t, filepath.Dir(path), filepath.Base(path), stltest.Encode(t, mesh.Torus(2, 0.5, 8, 5), false))
 		}},
 		{"modification time changed", func(t *testing.T, path string) {
 			later := time.Now().Add(time.Hour)
@@ -102,7 +104,7 @@ func TestCacheStale(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := writeTorus(t, t.TempDir(), "a.stl", 4)
+			path := stltest.WriteTorus(t, t.TempDir(), "a.stl", 4)
 			l := newLoader(t, Config{Workers: 1})
 			c := NewCache(l, 1<<30)
 			m1, _ := getMesh(t, c, path)
@@ -124,19 +126,19 @@ func TestCacheStale(t *testing.T) {
 func TestCacheLoading(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	g := newGate("busy.stl")
-	l := newLoader(t, Config{Workers: 1, Process: g.process})
+	g := stltest.NewGate("busy.stl")
+	l := newLoader(t, Config{Workers: 1, Process: g.Process})
 	c := NewCache(l, 1<<30)
 	if got := c.LoadingProgress(); got != 1 {
 		t.Errorf("idle LoadingProgress: got %v, want 1", got)
 	}
-	busy := writeTorus(t, dir, "busy.stl", 4)
-	other := writeTorus(t, dir, "other.stl", 4)
+	busy := stltest.WriteTorus(t, dir, "busy.stl", 4)
+	other := stltest.WriteTorus(t, dir, "other.stl", 4)
 	_, h, err := c.GetOrQueue(busy, Normal)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.waitHeld(t) // busy is read entirely, then held in Process
+	g.WaitHeld(t, eventually) // busy is read entirely, then held in Process
 	_, h2, err := c.GetOrQueue(other, Low)
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +152,7 @@ func TestCacheLoading(t *testing.T) {
 	if got := c.LoadingProgress(); got != 0.5 { // busy read, other not started: equal sizes
 		t.Errorf("LoadingProgress: got %v, want 0.5", got)
 	}
-	close(g.release)
+	g.Release()
 	wait(t, h)
 	wait(t, h2)
 	if !c.IsLoaded(busy) || !c.IsLoaded(other) || c.IsLoading(busy) {
@@ -174,7 +176,7 @@ func TestCachePutGet(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for _, name := range []string{"a", "b", "c"} {
-		writeTorus(t, dir, name+".stl", 4)
+		stltest.WriteTorus(t, dir, name+".stl", 4)
 	}
 	size := mesh.Torus(2, 0.5, 8, 4).SizeBytes()
 	l := newLoader(t, Config{Workers: 2})

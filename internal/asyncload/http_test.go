@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/stlview/stlview/internal/mesh"
 )
 
@@ -54,7 +56,7 @@ func stlServer(t *testing.T, model []byte) *httptest.Server {
 
 func TestHTTP(t *testing.T) {
 	t.Parallel()
-	model := torusSTL(t, 40, 40) // 3200 faces, 160 084 bytes
+	model := stltest.Encode(t, mesh.Torus(2, 0.5, 40, 40), false) // 3200 faces, 160 084 bytes
 	srv := stlServer(t, model)
 	tests := []struct {
 		name     string
@@ -101,7 +103,7 @@ func TestHTTP(t *testing.T) {
 
 func TestHTTPCancelMidBody(t *testing.T) {
 	t.Parallel()
-	model := torusSTL(t, 40, 40)
+	model := stltest.Encode(t, mesh.Torus(2, 0.5, 40, 40), false)
 	srv := stlServer(t, model)
 	l := newLoader(t, Config{Workers: 1})
 	h := queue(t, l, srv.URL+"/slow.stl", Normal, QueueOptions{})
@@ -123,7 +125,7 @@ func TestHTTPCancelMidBody(t *testing.T) {
 
 func TestProgressOnlyGrows(t *testing.T) {
 	t.Parallel()
-	srv := stlServer(t, torusSTL(t, 40, 40))
+	srv := stlServer(t, stltest.Encode(t, mesh.Torus(2, 0.5, 40, 40), false))
 	l := newLoader(t, Config{Workers: 1})
 	h := queue(t, l, srv.URL+"/drip.stl", Normal, QueueOptions{})
 	var seen []float64

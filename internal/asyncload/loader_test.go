@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/stlview/stlview/internal/mesh"
 )
 
@@ -82,20 +84,20 @@ func TestPriorityOrder(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			g := newGate("busy.stl")
-			l := newLoader(t, Config{Workers: 1, Process: g.process})
-			busy := queue(t, l, writeTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
-			g.waitHeld(t)
+			g := stltest.NewGate("busy.stl")
+			l := newLoader(t, Config{Workers: 1, Process: g.Process})
+			busy := queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
+			g.WaitHeld(t, eventually)
 			var hs []*Handle
 			for _, ld := range tt.loads {
-				hs = append(hs, queue(t, l, writeTorus(t, dir, ld.name+".stl", 4), ld.p, QueueOptions{}))
+				hs = append(hs, queue(t, l, stltest.WriteTorus(t, dir, ld.name+".stl", 4), ld.p, QueueOptions{}))
 			}
-			close(g.release)
+			g.Release()
 			wait(t, busy)
 			for _, h := range hs {
 				wait(t, h)
 			}
-			got := g.loaded()[1:]
+			got := g.Loaded()[1:]
 			want := make([]string, len(tt.want))
 			for i, w := range tt.want {
 				want[i] = w + ".stl"
@@ -110,14 +112,14 @@ func TestPriorityOrder(t *testing.T) {
 func TestSetPriority(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	g := newGate("busy.stl")
-	l := newLoader(t, Config{Workers: 1, Process: g.process})
-	busy := queue(t, l, writeTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
-	g.waitHeld(t)
+	g := stltest.NewGate("busy.stl")
+	l := newLoader(t, Config{Workers: 1, Process: g.Process})
+	busy := queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
+	g.WaitHeld(t, eventually)
 
 	hs := map[string]*Handle{}
 	for _, name := range []string{"a", "b", "c", "d"} {
-		hs[name] = queue(t, l, writeTorus(t, dir, name+".stl", 4), Normal, QueueOptions{})
+		hs[name] = queue(t, l, stltest.WriteTorus(t, dir, name+".stl", 4), Normal, QueueOptions{})
 	}
 	// d, clicked by the user, jumps ahead; a drops behind everything.
 	if err := l.SetPriority(hs["d"], Critical); err != nil {
@@ -136,12 +138,12 @@ func TestSetPriority(t *testing.T) {
 		t.Errorf("SetPriority(Critical+1): got %v, want ErrInvalid", err)
 	}
 
-	close(g.release)
+	g.Release()
 	for _, h := range append([]*Handle{busy, c2}, hs["a"], hs["b"], hs["c"], hs["d"]) {
 		wait(t, h)
 	}
 	want := []string{"busy.stl", "d.stl", "b.stl", "c.stl", "a.stl"}
-	if got := g.loaded(); !slices.Equal(got, want) {
+	if got := g.Loaded(); !slices.Equal(got, want) {
 		t.Errorf("load order: got %v, want %v", got, want)
 	}
 	if err := l.SetPriority(hs["a"], High); err != nil {
@@ -152,12 +154,12 @@ func TestSetPriority(t *testing.T) {
 func TestCancelQueued(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	g := newGate("busy.stl")
-	l := newLoader(t, Config{Workers: 1, Process: g.process})
-	busy := queue(t, l, writeTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
-	g.waitHeld(t)
-	a := queue(t, l, writeTorus(t, dir, "a.stl", 4), Normal, QueueOptions{})
-	b := queue(t, l, writeTorus(t, dir, "b.stl", 4), Normal, QueueOptions{})
+	g := stltest.NewGate("busy.stl")
+	l := newLoader(t, Config{Workers: 1, Process: g.Process})
+	busy := queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
+	g.WaitHeld(t, eventually)
+	a := queue(t, l, stltest.WriteTorus(t, dir, "a.stl", 4), Normal, QueueOptions{})
+	b := queue(t, l, stltest.WriteTorus(t, dir, "b.stl", 4), Normal, QueueOptions{})
 
 	if !l.Cancel(a) {
 		t.Fatal("Cancel(queued) = false, want true")
@@ -176,12 +178,12 @@ func TestCancelQueued(t *testing.T) {
 		t.Error("second Cancel = true, want false")
 	}
 
-	close(g.release)
+	g.Release()
 	wait(t, busy)
 	if r := wait(t, b); r.State != Completed {
 		t.Errorf("b: got %v (%v), want completed", r.State, r.Err)
 	}
-	if got, want := g.loaded(), []string{"busy.stl", "b.stl"}; !slices.Equal(got, want) {
+	if got, want := g.Loaded(), []string{"busy.stl", "b.stl"}; !slices.Equal(got, want) {
 		t.Errorf("loads that ran: got %v, want %v", got, want)
 	}
 }
@@ -189,11 +191,11 @@ func TestCancelQueued(t *testing.T) {
 func TestCancelInFlight(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	g := newGate("slow.stl")
-	l := newLoader(t, Config{Workers: 1, Process: g.process})
-	slow := queue(t, l, writeTorus(t, dir, "slow.stl", 4), Normal, QueueOptions{})
-	next := queue(t, l, writeTorus(t, dir, "next.stl", 4), Normal, QueueOptions{})
-	g.waitHeld(t)
+	g := stltest.NewGate("slow.stl")
+	l := newLoader(t, Config{Workers: 1, Process: g.Process})
+	slow := queue(t, l, stltest.WriteTorus(t, dir, "slow.stl", 4), Normal, QueueOptions{})
+	next := queue(t, l, stltest.WriteTorus(t, dir, "next.stl", 4), Normal, QueueOptions{})
+	g.WaitHeld(t, eventually)
 	if got := l.Status(slow).State; got != Loading {
 		t.Fatalf("Status of the held load: got %v, want loading", got)
 	}
@@ -229,18 +231,18 @@ func TestSharedLoad(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			g := newGate("shared.stl")
-			l := newLoader(t, Config{Workers: 2, Process: g.process})
-			path := writeTorus(t, dir, "shared.stl", 4)
+			g := stltest.NewGate("shared.stl")
+			l := newLoader(t, Config{Workers: 2, Process: g.Process})
+			path := stltest.WriteTorus(t, dir, "shared.stl", 4)
 			hs := []*Handle{queue(t, l, path, Normal, QueueOptions{})}
-			g.waitHeld(t) // loading now: the others join an in-flight load
+			g.WaitHeld(t, eventually) // loading now: the others join an in-flight load
 			for range tt.handles - 1 {
 				hs = append(hs, queue(t, l, path, Normal, QueueOptions{}))
 			}
 			for _, i := range tt.cancel {
 				l.Cancel(hs[i])
 			}
-			close(g.release)
+			g.Release()
 
 			var m *mesh.Mesh
 			for i, h := range hs {
@@ -259,7 +261,7 @@ func TestSharedLoad(t *testing.T) {
 					m = r.Mesh
 				}
 			}
-			if got := len(g.loaded()); got != tt.wantLoads {
+			if got := len(g.Loaded()); got != tt.wantLoads {
 				t.Errorf("loads: got %d, want %d", got, tt.wantLoads)
 			}
 		})
@@ -269,8 +271,8 @@ func TestSharedLoad(t *testing.T) {
 func TestLoadAgain(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	good := writeTorus(t, dir, "good.stl", 4)
-	bad := writeFile(t, dir, "bad.stl", []byte("not an STL file at all"))
+	good := stltest.WriteTorus(t, dir, "good.stl", 4)
+	bad := stltest.WriteFile(t, dir, "bad.stl", []byte("not an STL file at all"))
 	tests := []struct {
 		name   string
 		source string
@@ -284,8 +286,8 @@ func TestLoadAgain(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			g := newGate("none")
-			l := newLoader(t, Config{Workers: 1, Process: g.process})
+			g := stltest.NewGate("none")
+			l := newLoader(t, Config{Workers: 1, Process: g.Process})
 			h1 := queue(t, l, tt.source, Normal, QueueOptions{})
 			if tt.cancel {
 				l.Cancel(h1)
@@ -316,7 +318,7 @@ func TestLoadAgain(t *testing.T) {
 func TestFallback(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	garbage := writeFile(t, dir, "garbage.stl", []byte("\x00\x01 nothing like STL"))
+	garbage := stltest.WriteFile(t, dir, "garbage.stl", []byte("\x00\x01 nothing like STL"))
 	missing := filepath.Join(dir, "missing.stl")
 	tests := []struct {
 		name     string
@@ -383,8 +385,8 @@ func TestPanicIsolation(t *testing.T) {
 		return m, nil
 	}
 	l := newLoader(t, Config{Workers: 1, Process: process})
-	boom := queue(t, l, writeTorus(t, dir, "boom.stl", 4), Normal, QueueOptions{Fallback: true})
-	after := queue(t, l, writeTorus(t, dir, "after.stl", 4), Normal, QueueOptions{})
+	boom := queue(t, l, stltest.WriteTorus(t, dir, "boom.stl", 4), Normal, QueueOptions{Fallback: true})
+	after := queue(t, l, stltest.WriteTorus(t, dir, "after.stl", 4), Normal, QueueOptions{})
 
 	r := wait(t, boom)
 	var pe *PanicError
@@ -408,14 +410,14 @@ func TestPanicIsolation(t *testing.T) {
 func TestCloseWithPending(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	g := newGate("busy.stl")
-	l, err := New(Config{Workers: 1, Process: g.process})
+	g := stltest.NewGate("busy.stl")
+	l, err := New(Config{Workers: 1, Process: g.Process})
 	if err != nil {
 		t.Fatal(err)
 	}
-	busy := queue(t, l, writeTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
-	g.waitHeld(t)
-	path := writeTorus(t, dir, "a.stl", 4)
+	busy := queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
+	g.WaitHeld(t, eventually)
+	path := stltest.WriteTorus(t, dir, "a.stl", 4)
 	var hs []*Handle
 	for i := range 20 {
 		hs = append(hs, queue(t, l, fmt.Sprintf("%s/%d/../a.stl", dir, i), Priority(i%4), QueueOptions{}))
@@ -446,8 +448,8 @@ func TestCloseWithPending(t *testing.T) {
 func TestQueueBatch(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	a := writeTorus(t, dir, "a.stl", 4)
-	b := writeTorus(t, dir, "b.stl", 5)
+	a := stltest.WriteTorus(t, dir, "a.stl", 4)
+	b := stltest.WriteTorus(t, dir, "b.stl", 5)
 	l := newLoader(t, Config{Workers: 2})
 	sources := []string{a, "", b, a}
 	hs := l.QueueBatch(sources, High)
@@ -483,7 +485,7 @@ func TestPollCompleted(t *testing.T) { // not parallel: AllocsPerRun forbids it
 
 	var hs []*Handle
 	for i := range 3 {
-		hs = append(hs, queue(t, l, writeTorus(t, dir, fmt.Sprintf("%d.stl", i), 4), Normal, QueueOptions{}))
+		hs = append(hs, queue(t, l, stltest.WriteTorus(t, dir, fmt.Sprintf("%d.stl", i), 4), Normal, QueueOptions{}))
 	}
 	for _, h := range hs {
 		wait(t, h)
@@ -505,9 +507,9 @@ func TestPollCompleted(t *testing.T) { // not parallel: AllocsPerRun forbids it
 func TestIndexedAndStats(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	data := torusSTL(t, 8, 4)
+	data := stltest.Encode(t, mesh.Torus(2, 0.5, 8, 4), false)
 	l := newLoader(t, Config{Workers: 2, Indexed: true})
-	r := wait(t, queue(t, l, writeFile(t, dir, "a.stl", data), Normal, QueueOptions{}))
+	r := wait(t, queue(t, l, stltest.WriteFile(t, dir, "a.stl", data), Normal, QueueOptions{}))
 	if r.State != Completed || r.Mesh.Indices == nil {
 		t.Fatalf("got %v (%v), indexed %v; want a completed indexed mesh", r.State, r.Err, r.Mesh != nil && r.Mesh.Indices != nil)
 	}
@@ -535,9 +537,9 @@ func TestIndexedAndStats(t *testing.T) {
 func TestGzip(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	data := gzipped(t, torusSTL(t, 8, 4))
+	data := stltest.Gzip(t, stltest.Encode(t, mesh.Torus(2, 0.5, 8, 4), false))
 	l := newLoader(t, Config{Workers: 1})
-	r := wait(t, queue(t, l, writeFile(t, dir, "a.STL.GZ", data), Normal, QueueOptions{}))
+	r := wait(t, queue(t, l, stltest.WriteFile(t, dir, "a.STL.GZ", data), Normal, QueueOptions{}))
 	if r.State != Completed || !r.Mesh.Compressed || r.Mesh.Faces() != 64 {
 		t.Fatalf("got %v (%v); want a completed compressed mesh of 64 faces", r.State, r.Err)
 	}
@@ -550,10 +552,10 @@ func TestGzip(t *testing.T) {
 func TestCancelMany(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	g := newGate("busy.stl")
-	l := newLoader(t, Config{Workers: 1, Process: g.process})
-	queue(t, l, writeTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
-	g.waitHeld(t)
+	g := stltest.NewGate("busy.stl")
+	l := newLoader(t, Config{Workers: 1, Process: g.Process})
+	queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
+	g.WaitHeld(t, eventually)
 	sources := make([]string, 10000)
 	for i := range sources {
 		sources[i] = filepath.Join(dir, fmt.Sprintf("%05d.stl", i))
@@ -570,7 +572,7 @@ func TestCancelMany(t *testing.T) {
 	if s := l.Stats(); s.Queued != 0 || s.Cancelled != len(hs) {
 		t.Errorf("Stats: got %d queued, %d cancelled; want 0, %d", s.Queued, s.Cancelled, len(hs))
 	}
-	close(g.release)
+	g.Release()
 }
 
 // TestThreadsForLoneLoad checks how many goroutines a job may decode on: a

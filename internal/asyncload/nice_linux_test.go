@@ -6,6 +6,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/stlview/stlview/internal/mesh"
@@ -33,7 +35,7 @@ func TestLowPriority(t *testing.T) {
 			return m, nil
 		}
 		l := newLoader(t, Config{Workers: 2, LowPriority: tt.low, Process: process})
-		if r := wait(t, queue(t, l, writeTorus(t, dir, "a.stl", 4), Normal, QueueOptions{})); r.State != Completed {
+		if r := wait(t, queue(t, l, stltest.WriteTorus(t, dir, "a.stl", 4), Normal, QueueOptions{})); r.State != Completed {
 			t.Fatalf("LowPriority %v: got %v (%v)", tt.low, r.State, r.Err)
 		}
 		base, err := unix.Getpriority(unix.PRIO_PROCESS, 0)

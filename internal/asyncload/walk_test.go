@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"testing/fstest"
+
+	"github.com/stlview/stlview/internal/stltest"
 )
 
 func TestFindSTL(t *testing.T) {
@@ -73,9 +75,9 @@ func symlink(t *testing.T, target, link string) {
 func TestFolderSymlinkLoop(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	writeTorus(t, dir, "a/x.stl", 4)
-	writeTorus(t, dir, "a/sub/y.stl.gz", 4)
-	writeTorus(t, dir, "c/z.stl", 4)
+	stltest.WriteTorus(t, dir, "a/x.stl", 4)
+	stltest.WriteTorus(t, dir, "a/sub/y.stl.gz", 4)
+	stltest.WriteTorus(t, dir, "c/z.stl", 4)
 	symlink(t, "..", filepath.Join(dir, "a", "sub", "up"))                 // loop: a/sub/up -> a
 	symlink(t, dir, filepath.Join(dir, "a", "root"))                       // loop: a/root -> the folder itself
 	symlink(t, filepath.Join(dir, "a"), filepath.Join(dir, "b"))           // b -> a, walked already
@@ -119,7 +121,7 @@ func TestFolderSymlinkLoop(t *testing.T) {
 func TestFolderErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	writeFile(t, dir, "empty/readme.txt", []byte("no models here"))
+	stltest.WriteFile(t, dir, "empty/readme.txt", []byte("no models here"))
 	l := newLoader(t, Config{Workers: 1})
 	r := wait(t, queue(t, l, filepath.Join(dir, "empty"), Normal, QueueOptions{Fallback: true}))
 	if r.State != Failed || !errors.Is(r.Err, ErrNoSTL) || r.Mesh != nil {

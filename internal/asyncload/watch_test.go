@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/stlview/stlview/internal/mesh"
 )
 
@@ -69,7 +71,7 @@ func exportSTL(t *testing.T, path string, data []byte, pieces int) {
 func TestWatchReload(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	path := writeTorus(t, dir, "part.stl", 4)
+	path := stltest.WriteTorus(t, dir, "part.stl", 4)
 	l := newLoader(t, Config{Workers: 1, Watch: true, Debounce: 30 * time.Millisecond})
 	if r := wait(t, queue(t, l, path, Normal, QueueOptions{})); r.State != Completed {
 		t.Fatalf("first load: got %v (%v)", r.State, r.Err)
@@ -83,11 +85,11 @@ func TestWatchReload(t *testing.T) {
 		want  State
 		faces int
 	}{
-		{"rewritten", func() { writeTorus(t, dir, "part.stl", 5) }, Completed, faces(5)},
-		{"broken", func() { writeFile(t, dir, "part.stl", []byte("this is not an STL file")) }, Failed, 0},
-		{"fixed after a failed reload", func() { writeTorus(t, dir, "part.stl", 6) }, Completed, faces(6)},
+		{"rewritten", func() { stltest.WriteTorus(t, dir, "part.stl", 5) }, Completed, faces(5)},
+		{"broken", func() { stltest.WriteFile(t, dir, "part.stl", []byte("this is not an STL file")) }, Failed, 0},
+		{"fixed after a failed reload", func() { stltest.WriteTorus(t, dir, "part.stl", 6) }, Completed, faces(6)},
 		{"replaced by rename", func() {
-			tmp := writeTorus(t, dir, "part.stl.tmp", 7)
+			tmp := stltest.WriteTorus(t, dir, "part.stl.tmp", 7)
 			if err := os.Rename(tmp, path); err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +120,7 @@ func TestWatchReload(t *testing.T) {
 func TestWatchHalfWritten(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	path := writeTorus(t, dir, "export.stl", 4)
+	path := stltest.WriteTorus(t, dir, "export.stl", 4)
 	l := newLoader(t, Config{Workers: 1, Watch: true, Debounce: 50 * time.Millisecond})
 	wait(t, queue(t, l, path, Normal, QueueOptions{}))
 	waitFor(t, "the watch", func() bool { _, ok := l.watch.priority(path); return ok })
@@ -127,7 +129,7 @@ func TestWatchHalfWritten(t *testing.T) {
 	// the file reloads once, complete. On a loaded machine a pause may
 	// outlast the debounce; then a reload of the partial file fails, and
 	// the file, still watched, reloads complete after the next piece.
-	exportSTL(t, path, torusSTL(t, 40, 40), 20)
+	exportSTL(t, path, stltest.Encode(t, mesh.Torus(2, 0.5, 40, 40), false), 20)
 	r := wholeReload(t, l, path)
 	if r.State != Completed || r.Mesh.Faces() != 3200 {
 		t.Errorf("got %v (%v); want completed with the whole file's 3200 faces", r.State, r.Err)
@@ -146,7 +148,7 @@ func TestWatchMissingFile(t *testing.T) {
 		t.Fatalf("a missing file: got %v, want failed", r.State)
 	}
 	waitFor(t, "the watch", func() bool { _, ok := l.watch.priority(path); return ok })
-	tmp := writeTorus(t, dir, "later.tmp", 4)
+	tmp := stltest.WriteTorus(t, dir, "later.tmp", 4)
 	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/stlview/stlview/internal/asyncload"
 	"github.com/stlview/stlview/internal/render/scene"
 )
@@ -24,7 +26,7 @@ func newTestGame(t *testing.T, names ...string) *Game {
 	dir := t.TempDir()
 	g := New(Options{Loader: newLoader(t, asyncload.Config{Workers: 2}), ScreenshotDir: dir})
 	for _, n := range names {
-		if err := g.Add(writeTorus(t, dir, n, 4), asyncload.High); err != nil {
+		if err := g.Add(stltest.WriteTorus(t, dir, n, 4), asyncload.High); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -234,9 +236,9 @@ func TestGameAutoFocus(t *testing.T) {
 		{"a folder of two files", []string{"two"}, "gallery"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			writeTorus(t, dir, "one/a.stl", 4)
-			writeTorus(t, dir, "two/b.stl", 4)
-			writeTorus(t, dir, "two/c.stl", 4)
+			stltest.WriteTorus(t, dir, "one/a.stl", 4)
+			stltest.WriteTorus(t, dir, "two/b.stl", 4)
+			stltest.WriteTorus(t, dir, "two/c.stl", 4)
 			g := New(Options{Loader: newLoader(t, asyncload.Config{Workers: 2})})
 			for _, s := range tt.sources {
 				if err := g.Add(filepath.Join(dir, s), asyncload.High); err != nil {
@@ -264,9 +266,9 @@ func TestGameAutoFocus(t *testing.T) {
 func TestGameProgress(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
-	gt := newGate("hold.stl")
-	g := New(Options{Loader: newLoader(t, asyncload.Config{Workers: 1, Process: gt.process})})
-	for _, s := range []string{writeTorus(t, dir, "hold.stl", 8), writeTorus(t, dir, "b.stl", 4), writeFile(t, dir, "broken.stl", truncated)} {
+	gt := stltest.NewGate("hold.stl")
+	g := New(Options{Loader: newLoader(t, asyncload.Config{Workers: 1, Process: gt.Process})})
+	for _, s := range []string{stltest.WriteTorus(t, dir, "hold.stl", 8), stltest.WriteTorus(t, dir, "b.stl", 4), stltest.WriteFile(t, dir, "broken.stl", truncated)} {
 		if err := g.Add(s, asyncload.High); err != nil {
 			t.Fatal(err)
 		}
@@ -274,7 +276,7 @@ func TestGameProgress(t *testing.T) {
 	if err := g.Add(filepath.Join(dir, "nothing here"), asyncload.Low); err != nil {
 		t.Fatal(err)
 	}
-	gt.waitHeld(t)
+	gt.WaitHeld(t, eventually)
 	g.poll()
 	m := g.progress()
 	var rows []string
@@ -289,7 +291,7 @@ func TestGameProgress(t *testing.T) {
 	if m.Fraction != 1.0/3 {
 		t.Errorf("while loading: got fraction %v, want 1/3", m.Fraction)
 	}
-	close(gt.release)
+	gt.Release()
 	waitGame(t, g)
 	m = g.progress()
 	var failed []string

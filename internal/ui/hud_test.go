@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/stlview/stlview/internal/asyncload"
 	"github.com/stlview/stlview/internal/mesh"
 )
@@ -495,10 +497,10 @@ func TestErrText(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
 	lib := NewLibrary(newLoader(t, asyncload.Config{Workers: 1}), nil)
-	add(t, lib, writeFile(t, dir, "broken.stl", truncated), asyncload.Normal)
-	add(t, lib, writeFile(t, dir, "text.stl", []byte("solid x\nfacet normal 0 0 1\nouter loop\nvertex 1 2\n")), asyncload.Normal)
+	add(t, lib, stltest.WriteFile(t, dir, "broken.stl", truncated), asyncload.Normal)
+	add(t, lib, stltest.WriteFile(t, dir, "text.stl", []byte("solid x\nfacet normal 0 0 1\nouter loop\nvertex 1 2\n")), asyncload.Normal)
 	add(t, lib, filepath.Join(dir, "missing.stl"), asyncload.Normal)
-	writeFile(t, dir, "empty/readme.txt", nil)
+	stltest.WriteFile(t, dir, "empty/readme.txt", nil)
 	add(t, lib, filepath.Join(dir, "empty"), asyncload.Normal)
 	pollUntil(t, lib, "every load", settled(lib))
 	if len(lib.failures) != 1 {

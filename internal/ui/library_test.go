@@ -2,15 +2,15 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/stlview/stlview/internal/stltest"
 
 	"go.uber.org/goleak"
 
@@ -28,37 +28,6 @@ const eventually = 10 * time.Second
 func checkLeaks(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
-}
-
-// writeMesh writes m as binary STL to name under dir, making folders, and
-// returns the path.
-func writeMesh(t *testing.T, dir, name string, m *mesh.Mesh) string {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := mesh.EncodeBinary(&buf, m, mesh.BinaryOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return writeFile(t, dir, name, buf.Bytes())
-}
-
-// writeTorus writes a torus of 16·nv faces to name under dir.
-func writeTorus(t *testing.T, dir, name string, nv int) string {
-	t.Helper()
-	return writeMesh(t, dir, name, mesh.Torus(2, 0.5, 8, nv))
-}
-
-// writeFile writes data to name under dir, making folders, and returns
-// the path.
-func writeFile(t *testing.T, dir, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // truncated is a binary STL file that announces 10 faces and holds none.
@@ -141,54 +110,6 @@ func entry(t *testing.T, lib *Library, name string) *Entry {
 	return nil
 }
 
-// gate is a Config.Process that records the order in which loads reach
-// it and holds the load of one file until released, keeping the only
-// worker busy while a test queues more.
-type gate struct {
-	hold    string
-	held    chan struct{} // closed when the held file first reaches Process
-	release chan struct{} // closing it lets that load, and later ones, go on
-	once    sync.Once
-
-	mu    sync.Mutex // guards order
-	order []string   // base names, in the order they reached Process
-}
-
-func newGate(hold string) *gate {
-	return &gate{hold: hold, held: make(chan struct{}), release: make(chan struct{})}
-}
-
-func (g *gate) process(ctx context.Context, source string, m *mesh.Mesh) (*mesh.Mesh, error) {
-	name := filepath.Base(source)
-	g.mu.Lock()
-	g.order = append(g.order, name)
-	g.mu.Unlock()
-	if name == g.hold {
-		g.once.Do(func() { close(g.held) })
-		select {
-		case <-g.release:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	return m, nil
-}
-
-func (g *gate) loaded() []string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return slices.Clone(g.order)
-}
-
-func (g *gate) waitHeld(t *testing.T) {
-	t.Helper()
-	select {
-	case <-g.held:
-	case <-time.After(eventually):
-		t.Fatalf("%s never reached Process", g.hold)
-	}
-}
-
 // TestLibraryOrder checks that entries keep the order their sources were
 // added in, a folder's files taking the folder's place, whatever order
 // the loads finish in. One worker and a held first load make the order
@@ -196,7 +117,7 @@ func (g *gate) waitHeld(t *testing.T) {
 func TestLibraryOrder(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{"hold.stl", "a.stl", "b.stl", "f1/c.stl", "f1/d.stl", "f2/e.stl", "f2/sub/g.stl", "x.stl/p.stl", "x.stl/q.stl"} {
-		writeTorus(t, dir, f, 4)
+		stltest.WriteTorus(t, dir, f, 4)
 	}
 	type source struct {
 		name string
@@ -254,18 +175,18 @@ func TestLibraryOrder(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			checkLeaks(t)
-			g := newGate("hold.stl")
-			l := newLoader(t, asyncload.Config{Workers: 1, Process: g.process})
+			g := stltest.NewGate("hold.stl")
+			l := newLoader(t, asyncload.Config{Workers: 1, Process: g.Process})
 			lib := NewLibrary(l, nil)
 			add(t, lib, filepath.Join(dir, "hold.stl"), asyncload.Critical)
-			g.waitHeld(t)
+			g.WaitHeld(t, eventually)
 			for _, s := range tt.sources {
 				add(t, lib, filepath.Join(dir, s.name), s.p)
 			}
 			lib.Poll(nil) // nothing has finished: the entries stay in place
-			close(g.release)
+			g.Release()
 			pollUntil(t, lib, "every load", settled(lib))
-			if got, want := g.loaded(), append([]string{"hold.stl"}, tt.loaded...); !slices.Equal(got, want) {
+			if got, want := g.Loaded(), append([]string{"hold.stl"}, tt.loaded...); !slices.Equal(got, want) {
 				t.Errorf("files loaded in the order %q, want %q", got, want)
 			}
 			if got, want := names(lib), append([]string{"hold.stl"}, tt.want...); !slices.Equal(got, want) {
@@ -285,13 +206,13 @@ func TestLibraryOrder(t *testing.T) {
 func TestLibraryFailures(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
-	good := writeTorus(t, dir, "good.stl", 4)
-	broken := writeFile(t, dir, "broken.stl", truncated)
-	empty := writeFile(t, dir, "empty.stl", nil)
+	good := stltest.WriteTorus(t, dir, "good.stl", 4)
+	broken := stltest.WriteFile(t, dir, "broken.stl", truncated)
+	empty := stltest.WriteFile(t, dir, "empty.stl", nil)
 	if err := os.Mkdir(filepath.Join(dir, "nothing"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, dir, "nothing/readme.txt", []byte("no STL here"))
+	stltest.WriteFile(t, dir, "nothing/readme.txt", []byte("no STL here"))
 	l := newLoader(t, asyncload.Config{Workers: 2})
 	lib := NewLibrary(l, nil)
 	for _, s := range []string{good, broken, filepath.Join(dir, "missing.stl"), empty, filepath.Join(dir, "nothing"), filepath.Join(dir, "nowhere")} {
@@ -361,10 +282,10 @@ func countOf(es []*Entry, e *Entry) int {
 func TestLibraryProgress(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
-	hold := writeTorus(t, dir, "hold.stl", 8)
-	next := writeTorus(t, dir, "next.stl", 4)
-	g := newGate("hold.stl")
-	l := newLoader(t, asyncload.Config{Workers: 1, Process: g.process})
+	hold := stltest.WriteTorus(t, dir, "hold.stl", 8)
+	next := stltest.WriteTorus(t, dir, "next.stl", 4)
+	g := stltest.NewGate("hold.stl")
+	l := newLoader(t, asyncload.Config{Workers: 1, Process: g.Process})
 	lib := NewLibrary(l, nil)
 	add(t, lib, hold, asyncload.Normal)
 	add(t, lib, next, asyncload.Normal)
@@ -377,7 +298,7 @@ func TestLibraryProgress(t *testing.T) {
 	if got := lib.Pending(); got != 3 {
 		t.Errorf("Pending: got %d, want 3 (two files and a folder)", got)
 	}
-	g.waitHeld(t)
+	g.WaitHeld(t, eventually)
 	lib.Poll(nil)
 	h, n := entry(t, lib, "hold.stl"), entry(t, lib, "next.stl")
 	fi, err := os.Stat(hold)
@@ -391,7 +312,7 @@ func TestLibraryProgress(t *testing.T) {
 	if n.State != asyncload.Queued || n.Progress != 0 {
 		t.Errorf("next.stl while the worker is busy: got %v, progress %v; want queued, 0", n.State, n.Progress)
 	}
-	close(g.release)
+	g.Release()
 	changed := pollUntil(t, lib, "every load", settled(lib))
 	// The folder lists hold.stl and next.stl again: new loads of the same
 	// files, new entries.
@@ -418,19 +339,19 @@ func TestLibraryProgress(t *testing.T) {
 func TestLibraryFocus(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
-	g := newGate("hold.stl")
-	l := newLoader(t, asyncload.Config{Workers: 1, Process: g.process})
+	g := stltest.NewGate("hold.stl")
+	l := newLoader(t, asyncload.Config{Workers: 1, Process: g.Process})
 	lib := NewLibrary(l, nil)
-	add(t, lib, writeTorus(t, dir, "hold.stl", 4), asyncload.Normal)
-	g.waitHeld(t)
+	add(t, lib, stltest.WriteTorus(t, dir, "hold.stl", 4), asyncload.Normal)
+	g.WaitHeld(t, eventually)
 	for _, name := range []string{"b.stl", "c.stl", "d.stl", "e.stl"} {
-		add(t, lib, writeTorus(t, dir, name, 4), asyncload.Normal)
+		add(t, lib, stltest.WriteTorus(t, dir, name, 4), asyncload.Normal)
 	}
 	lib.Focus(entry(t, lib, "d.stl"))
 	lib.Focus(entry(t, lib, "hold.stl")) // loading already: nothing to raise
-	close(g.release)
+	g.Release()
 	pollUntil(t, lib, "every load", settled(lib))
-	if got, want := g.loaded(), []string{"hold.stl", "d.stl", "b.stl", "c.stl", "e.stl"}; !slices.Equal(got, want) {
+	if got, want := g.Loaded(), []string{"hold.stl", "d.stl", "b.stl", "c.stl", "e.stl"}; !slices.Equal(got, want) {
 		t.Errorf("loaded in the order %q, want %q: the focused file first", got, want)
 	}
 	lib.Focus(entry(t, lib, "d.stl")) // done: nothing to do
@@ -447,7 +368,7 @@ func TestLibraryReleaseAcquire(t *testing.T) {
 	l := newLoader(t, asyncload.Config{Workers: 1})
 	var paths []string
 	for _, name := range []string{"a.stl", "b.stl", "gone.stl"} {
-		paths = append(paths, writeTorus(t, dir, name, 8))
+		paths = append(paths, stltest.WriteTorus(t, dir, name, 8))
 	}
 	// Learn a mesh's size, then allow the cache one and a half of them.
 	m, err := mesh.ReadFile(paths[0])
@@ -458,7 +379,7 @@ func TestLibraryReleaseAcquire(t *testing.T) {
 	cache := asyncload.NewCache(l, size*3/2)
 	lib := NewLibrary(l, cache)
 	add(t, lib, paths[0], asyncload.Normal)
-	add(t, lib, writeFile(t, dir, "broken.stl", truncated), asyncload.Normal)
+	add(t, lib, stltest.WriteFile(t, dir, "broken.stl", truncated), asyncload.Normal)
 	pollUntil(t, lib, "a.stl", settled(lib))
 	add(t, lib, paths[1], asyncload.Normal) // b.stl comes in after a.stl: the cache drops a.stl
 	pollUntil(t, lib, "b.stl", settled(lib))
@@ -540,7 +461,7 @@ func TestLibraryNoCache(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
 	lib := NewLibrary(newLoader(t, asyncload.Config{Workers: 1}), nil)
-	add(t, lib, writeTorus(t, dir, "a.stl", 4), asyncload.Normal)
+	add(t, lib, stltest.WriteTorus(t, dir, "a.stl", 4), asyncload.Normal)
 	pollUntil(t, lib, "a.stl", settled(lib))
 	e := lib.Entries()[0]
 	m := e.Mesh
@@ -557,10 +478,10 @@ func TestLibraryReload(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
 	t.Chdir(dir)
-	a := writeTorus(t, dir, "a.stl", 4)
-	writeTorus(t, dir, "folder/b.stl", 4)
-	writeTorus(t, dir, "rel.stl", 4)
-	broken := writeFile(t, dir, "broken.stl", truncated)
+	a := stltest.WriteTorus(t, dir, "a.stl", 4)
+	stltest.WriteTorus(t, dir, "folder/b.stl", 4)
+	stltest.WriteTorus(t, dir, "rel.stl", 4)
+	broken := stltest.WriteFile(t, dir, "broken.stl", truncated)
 	l := newLoader(t, asyncload.Config{Workers: 1, Watch: true, Debounce: 20 * time.Millisecond})
 	lib := NewLibrary(l, asyncload.NewCache(l, 1<<30))
 	add(t, lib, a, asyncload.Normal)
@@ -582,9 +503,9 @@ func TestLibraryReload(t *testing.T) {
 			e := entry(t, lib, filepath.Base(tt.file))
 			old, version, loads := e.Mesh, e.Version, lib.Loads()
 			if tt.nv == 0 {
-				writeFile(t, dir, tt.file, truncated)
+				stltest.WriteFile(t, dir, tt.file, truncated)
 			} else {
-				writeTorus(t, dir, tt.file, tt.nv)
+				stltest.WriteTorus(t, dir, tt.file, tt.nv)
 			}
 			changed := pollUntil(t, lib, "the reload", func() bool { return lib.Loads() > loads })
 			if tt.nv == 0 {

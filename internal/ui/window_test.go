@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stlview/stlview/internal/stltest"
+
 	"github.com/go-gl/mathgl/mgl32"
 
 	"github.com/stlview/stlview/internal/asyncload"
@@ -147,11 +149,11 @@ func TestWindowGallery(t *testing.T) {
 	}
 	dir := t.TempDir()
 	files := []string{
-		writeMesh(t, dir, "torus.stl", mesh.Torus(8, 2, 64, 24)),
-		writeMesh(t, dir, "sphere.stl", mesh.Sphere(5, 48, 24)),
-		writeFile(t, dir, "broken.stl", truncated),
-		writeMesh(t, dir, "cylinder.stl", mesh.Cylinder(3, 12, 48)),
-		writeMesh(t, dir, "cube.stl", mesh.Cuboid(mgl32.Vec3{0, 0, 0}, mgl32.Vec3{10, 10, 10})),
+		stltest.WriteMesh(t, dir, "torus.stl", mesh.Torus(8, 2, 64, 24)),
+		stltest.WriteMesh(t, dir, "sphere.stl", mesh.Sphere(5, 48, 24)),
+		stltest.WriteFile(t, dir, "broken.stl", truncated),
+		stltest.WriteMesh(t, dir, "cylinder.stl", mesh.Cylinder(3, 12, 48)),
+		stltest.WriteMesh(t, dir, "cube.stl", mesh.Cuboid(mgl32.Vec3{0, 0, 0}, mgl32.Vec3{10, 10, 10})),
 	}
 	const broken = 2
 	for _, rr := range renderers {
@@ -246,7 +248,7 @@ func writeCrossed(t *testing.T, dir string) string {
 	if err := mesh.EncodeBinary(&buf, mesh.Merge(parts...), mesh.BinaryOptions{Colors: mesh.VisCAM}); err != nil {
 		t.Fatal(err)
 	}
-	return writeFile(t, dir, "crossed.stl", buf.Bytes())
+	return stltest.WriteFile(t, dir, "crossed.stl", buf.Bytes())
 }
 
 // nearestPart returns the part the ray through pixel x, y of the frame
@@ -378,7 +380,7 @@ func TestWindowHelp(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
 	shot := pngPath(t, "help")
-	g := screenshotGame(t, nil, shot, writeTorus(t, dir, "a.stl", 16), writeTorus(t, dir, "b.stl", 16))
+	g := screenshotGame(t, nil, shot, stltest.WriteTorus(t, dir, "a.stl", 16), stltest.WriteTorus(t, dir, "b.stl", 16))
 	g.help = true
 	if err := runGame(t, g, gameLimit); err != nil {
 		t.Fatal(err)

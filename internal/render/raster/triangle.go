@@ -14,6 +14,9 @@ import (
 // of them. Coverage is decided on integer edge functions, exactly; depth
 // is NDC z, which is affine in screen space, interpolated in float.
 
+// wireColor is scene.WireColor packed as the target's pixels are.
+var wireColor = pack(scene.WireColor)
+
 // triangle is a triangle set up for filling: the pixels to visit, and edge
 // functions and depth at the first one with their steps.
 type triangle struct {
@@ -60,6 +63,7 @@ func (r *Renderer) drawTriangle(vj *viewJob, t *binTri, y0, y1 int32) {
 	s.e1 -= b1
 	s.e2 -= b2
 
+	s.w0, s.w1, s.w2 = math.MinInt64, math.MinInt64, math.MinInt64
 	if vj.wire {
 		// An edge function is the distance to the edge times the edge's
 		// length, in subpixels.
@@ -67,10 +71,8 @@ func (r *Renderer) drawTriangle(vj *viewJob, t *binTri, y0, y1 int32) {
 		s.w0 = int64(d*length(t, 1, 2)) - b0
 		s.w1 = int64(d*length(t, 2, 0)) - b1
 		s.w2 = int64(d*length(t, 0, 1)) - b2
-		r.fillWire(&s, t.color)
-		return
 	}
-	r.fill(&s, t.color)
+	r.fill(&s, t.color, wireColor)
 }
 
 // edge returns the edge function of t's edge from corner v to corner w at
@@ -122,45 +124,12 @@ func limitSpan(lo, hi int, e, s int64) (int, int) {
 	return lo, hi
 }
 
-// fill draws the pixels of t that pass the depth test in colour col.
-func (r *Renderer) fill(t *triangle, col uint32) {
+// fill draws the pixels of t that pass the depth test: in colour col, or
+// in wire where the wireframe thresholds put a pixel on an edge (with no
+// wireframe the thresholds are below any edge function, and the test
+// never passes).
+func (r *Renderer) fill(t *triangle, col, wire uint32) {
 	dw, stride := r.dst.Rect.Dx(), r.dst.Stride
-	n := int(t.x1-t.x0) + 1
-	e0, e1, e2 := t.e0, t.e1, t.e2
-	dzdx := float32(t.dzdx)
-	for y := t.y0; y <= t.y1; y++ {
-		lo, hi := 0, n-1
-		if n > narrowRows {
-			lo, hi = rowSpan(n, e0, t.dx0, e1, t.dx1, e2, t.dx2)
-		}
-		if lo <= hi {
-			zr := float32(t.z0 + t.dzdy*float64(y-t.y0))
-			drow := r.depth[int(y)*dw+int(t.x0):][:n]
-			prow := r.dst.Pix[int(y)*stride+4*int(t.x0):][:4*n]
-			f0, f1, f2 := e0+t.dx0*int64(lo), e1+t.dx1*int64(lo), e2+t.dx2*int64(lo)
-			for i := lo; i <= hi; i++ {
-				if f0|f1|f2 >= 0 {
-					if z := zr + dzdx*float32(i); z < drow[i] {
-						drow[i] = z
-						binary.LittleEndian.PutUint32(prow[4*i:], col)
-					}
-				}
-				f0 += t.dx0
-				f1 += t.dx1
-				f2 += t.dx2
-			}
-		}
-		e0 += t.dy0
-		e1 += t.dy1
-		e2 += t.dy2
-	}
-}
-
-// fillWire is fill with the wireframe overlay: pixels near an edge of t
-// take scene.WireColor.
-func (r *Renderer) fillWire(t *triangle, col uint32) {
-	dw, stride := r.dst.Rect.Dx(), r.dst.Stride
-	wire := pack(scene.WireColor)
 	n := int(t.x1-t.x0) + 1
 	e0, e1, e2 := t.e0, t.e1, t.e2
 	dzdx := float32(t.dzdx)
