@@ -165,45 +165,42 @@ func (c *Cache) Put(r Result) {
 // does no I/O, so unlike GetOrQueue it cannot tell a stale mesh from a
 // fresh one; ok is false when source is not cached.
 func (c *Cache) Get(source string) (m *mesh.Mesh, ok bool) {
-	key, _, err := c.loader.resolve(source, Normal)
-	if err != nil {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.collectLocked()
-	e, ok := c.lru.Get(key)
-	if ok {
-		c.hits++
-	}
-	return e.mesh, ok
+	c.withKey(source, func(key string) {
+		var e cached
+		if e, ok = c.lru.Get(key); ok {
+			m = e.mesh
+			c.hits++
+		}
+	})
+	return m, ok
 }
 
 // IsLoaded reports whether source's mesh is in the cache. It does no I/O,
 // so it cannot tell whether the mesh is stale; GetOrQueue can.
-func (c *Cache) IsLoaded(source string) bool {
-	key, _, err := c.loader.resolve(source, Normal)
-	if err != nil {
-		return false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.collectLocked()
-	return c.lru.Contains(key)
+func (c *Cache) IsLoaded(source string) (ok bool) {
+	c.withKey(source, func(key string) { ok = c.lru.Contains(key) })
+	return ok
 }
 
 // IsLoading reports whether a load of source started by GetOrQueue is in
 // flight. It does no I/O.
-func (c *Cache) IsLoading(source string) bool {
+func (c *Cache) IsLoading(source string) (ok bool) {
+	c.withKey(source, func(key string) { _, ok = c.loading[key] })
+	return ok
+}
+
+// withKey calls fn with source's key while holding c.mu, after moving
+// finished loads into the cache; for a source the Loader rejects it does
+// nothing.
+func (c *Cache) withKey(source string, fn func(key string)) {
 	key, _, err := c.loader.resolve(source, Normal)
 	if err != nil {
-		return false
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.collectLocked()
-	_, ok := c.loading[key]
-	return ok
+	fn(key)
 }
 
 // LoadingProgress returns the progress of the Cache's current batch of

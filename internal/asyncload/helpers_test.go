@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stlview/stlview/internal/stltest"
 	"go.uber.org/goleak"
 )
 
@@ -16,6 +17,18 @@ func TestMain(m *testing.M) {
 // eventually is how long a test waits for something that should happen
 // soon. It is generous on purpose: tests check behaviour, benchmarks speed.
 const eventually = 10 * time.Second
+
+// heldLoader returns a one-worker Loader, closed when the test ends, whose
+// worker is held by gate g on the load of busy.stl (written into dir):
+// loads queued next wait in the queue while the test arranges them.
+func heldLoader(t testing.TB, dir string) (l *Loader, g *stltest.Gate, busy *Handle) {
+	t.Helper()
+	g = stltest.NewGate("busy.stl")
+	l = newLoader(t, Config{Workers: 1, Process: g.Process})
+	busy = queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
+	g.WaitHeld(t, eventually)
+	return l, g, busy
+}
 
 // newLoader returns a Loader that is closed when the test ends.
 func newLoader(t testing.TB, cfg Config) *Loader {

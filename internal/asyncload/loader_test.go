@@ -84,10 +84,7 @@ func TestPriorityOrder(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			g := stltest.NewGate("busy.stl")
-			l := newLoader(t, Config{Workers: 1, Process: g.Process})
-			busy := queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
-			g.WaitHeld(t, eventually)
+			l, g, busy := heldLoader(t, dir)
 			var hs []*Handle
 			for _, ld := range tt.loads {
 				hs = append(hs, queue(t, l, stltest.WriteTorus(t, dir, ld.name+".stl", 4), ld.p, QueueOptions{}))
@@ -112,10 +109,7 @@ func TestPriorityOrder(t *testing.T) {
 func TestSetPriority(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	g := stltest.NewGate("busy.stl")
-	l := newLoader(t, Config{Workers: 1, Process: g.Process})
-	busy := queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
-	g.WaitHeld(t, eventually)
+	l, g, busy := heldLoader(t, dir)
 
 	hs := map[string]*Handle{}
 	for _, name := range []string{"a", "b", "c", "d"} {
@@ -154,10 +148,7 @@ func TestSetPriority(t *testing.T) {
 func TestCancelQueued(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	g := stltest.NewGate("busy.stl")
-	l := newLoader(t, Config{Workers: 1, Process: g.Process})
-	busy := queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
-	g.WaitHeld(t, eventually)
+	l, g, busy := heldLoader(t, dir)
 	a := queue(t, l, stltest.WriteTorus(t, dir, "a.stl", 4), Normal, QueueOptions{})
 	b := queue(t, l, stltest.WriteTorus(t, dir, "b.stl", 4), Normal, QueueOptions{})
 
@@ -552,10 +543,7 @@ func TestGzip(t *testing.T) {
 func TestCancelMany(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	g := stltest.NewGate("busy.stl")
-	l := newLoader(t, Config{Workers: 1, Process: g.Process})
-	queue(t, l, stltest.WriteTorus(t, dir, "busy.stl", 4), Normal, QueueOptions{})
-	g.WaitHeld(t, eventually)
+	l, g, _ := heldLoader(t, dir)
 	sources := make([]string, 10000)
 	for i := range sources {
 		sources[i] = filepath.Join(dir, fmt.Sprintf("%05d.stl", i))
