@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"slices"
+	"io"
+	"unicode/utf8"
 )
 
 // The ASCII grammar, as real files write it:
@@ -17,275 +18,839 @@ import (
 //	  endfacet
 //	endsolid [name]
 //
-// Keywords may be in any case, words are separated by any white space, lines
-// end in LF, CRLF or CR, a file may hold several solids, and anything after
-// the keyword on a facet, outer, endloop, endfacet or endsolid line is
-// ignored. A missing final "endsolid" is tolerated. A coordinate that is not
-// a number, a facet without exactly three vertices, a facet left open and an
-// unknown keyword are errors that name the line.
+// The input is a sequence of words separated by white space; line breaks
+// matter only where they end a name or junk. Keywords may be in any case,
+// lines end in LF, CRLF or CR (or nowhere: a file may be one line), a file
+// may hold several solids, and a missing final "endsolid" is tolerated.
+//
+//   - After "facet", "outer", "endloop" and "endfacet", words are skipped up
+//     to the end of the line or the next keyword ("normal 0 0 1", "loop",
+//     "42").
+//   - A solid's name runs to the end of its line, or to a "facet" followed
+//     by "normal" on the same line (so that a name may hold the word
+//     "facet" and a file without line breaks still parses); the words after
+//     "endsolid" are skipped likewise. Names keep their inner white space
+//     and are cut to maxName bytes.
+//   - A vertex's three coordinates may span lines.
+//
+// A coordinate that is not a number, a facet without exactly three
+// vertices, a facet left open and an unknown keyword are errors that name
+// the line.
 
-// minSegment is the least input worth a goroutine of its own.
-const minSegment = 1 << 20
+// Sizes of the streaming ASCII decoder.
+const (
+	// textChunkSize is the most text one chunk holds: the input is parsed a
+	// chunk at a time, never held whole.
+	textChunkSize = 1 << 20
+	// maxToken is the longest word taken as a keyword or a number; longer
+	// ones are errors in those places (and skipped in names and junk), so
+	// that a word larger than a chunk parses the same as any other.
+	maxToken = 4096
+	// maxName is the longest solid name kept, in bytes.
+	maxName = 256
+	// cleanSearch is how far back from a chunk's end the chunker looks for
+	// a facet to cut at.
+	cleanSearch = 64 << 10
+)
 
-// decodeASCII parses an ASCII STL file held in data. Big files are cut at
-// "facet" lines into one segment per worker and the segments are parsed in
-// parallel, then joined.
-func (d Decoder) decodeASCII(ctx context.Context, data []byte) (*Mesh, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	starts := splitASCII(data, max(1, min(d.parallelism(), len(data)/minSegment)))
-	segs := make([]asciiParser, len(starts))
-	for k, start := range starts {
-		end := len(data)
-		if k+1 < len(starts) {
-			end = starts[k+1]
-		}
-		segs[k].data = data[start:end]
+// decodeASCII decodes an ASCII STL file whose first bytes, prefix, are
+// already read; rest yields the others (at most size-len(prefix) of them
+// when size is known). size is the input's size, or -1.
+//
+// The text is read in chunks of at most textChunkSize bytes, cut where
+// possible just before a "facet" (a clean cut, where a parser with no
+// state may start). A batch of up to Workers chunks is read, cut into runs
+// that each start at a clean cut (the first continues the parser of the
+// batch before), and the runs are parsed in parallel, then joined in
+// order: line numbers, solids and faces become the file's. A chunk cut
+// elsewhere (a file without facets, a name of a gigabyte) continues its
+// run: parsed after the chunk before it, by the same parser. Memory is the
+// batch's text plus the faces found: junk costs a few chunks.
+func (d Decoder) decodeASCII(ctx context.Context, res *reservation, prefix []byte, rest io.Reader, size int64) (*Mesh, error) {
+	workers := d.parallelism()
+	bufSize := textChunkSize
+	if d.textChunk > 0 {
+		bufSize = d.textChunk
 	}
-	parallel(len(segs), func(k int) { segs[k].err = segs[k].parse(ctx) })
+	if size >= 0 {
+		workers = max(1, min(workers, int(size/int64(bufSize))))
+		bufSize = int(min(size, int64(bufSize)))
+	}
+	// Transient memory: the batch's buffers, one more for the carry, and
+	// what the parsers may find in them before a join moves it out (at most
+	// about 0.9 bytes of positions and normals per byte of text, doubled
+	// for append's growth).
+	transient := int64(workers+1)*int64(bufSize) + int64(workers)*int64(bufSize)*2
+	whatRead := func() string { return "to read an ASCII file" }
+	if err := res.reserve(transient, true, whatRead); err != nil {
+		return nil, err
+	}
+	a := &asciiDecoder{
+		ctx:     ctx,
+		res:     res,
+		workers: workers,
+		pos:     newFaceArray[float32](9),
+		nrm:     newFaceArray[float32](3),
+		bounds:  EmptyBox(),
+		carried: newASCIIParser(),
+	}
+	tr := newTextReader(ctx, prefix, rest, size, bufSize)
+	defer tr.close()
+	if err := a.run(tr); err != nil {
+		return nil, err
+	}
+	return a.mesh(d)
+}
 
-	lines := 0 // line breaks before the segment at hand
-	faces := 0
-	for k := range segs {
-		if err := segs[k].err; err != nil {
-			var pe *ParseError
-			if errors.As(err, &pe) && pe.Line > 0 {
-				pe.Line += lines
+// asciiDecoder is the state of one ASCII decode, kept by the decoding
+// goroutine; during a batch, each run's goroutine touches only its parser.
+type asciiDecoder struct {
+	ctx     context.Context
+	res     *reservation
+	workers int
+
+	pos, nrm   *faceArray[float32] // the faces joined so far, in blocks
+	solids     []Solid             // First set; Count set by mesh
+	bounds     Box
+	degenerate int
+	dropped    int
+
+	breaks  int          // line breaks before the next run
+	kept    int          // faces kept before the next run
+	carried *asciiParser // the parser the next batch's first run continues
+	spare   []*asciiParser
+	chunks  []textChunk
+	runs    []asciiRun
+}
+
+// asciiRun is a run of chunks of one batch that one parser takes in order.
+type asciiRun struct {
+	p        *asciiParser
+	from, to int // chunks of the batch
+	end      runEnd
+}
+
+// runEnd says how a run's text ends.
+type runEnd uint8
+
+const (
+	endDirty runEnd = iota // the next chunk continues the run's state (next batch)
+	endClean               // the next chunk starts at a facet, with a parser of its own
+	endEOF                 // the input ends
+)
+
+// run parses the whole input, batch by batch.
+func (a *asciiDecoder) run(tr *textReader) error {
+	for {
+		a.chunks = a.chunks[:0]
+		for len(a.chunks) < a.workers {
+			c, err := tr.next()
+			if err != nil {
+				return err
 			}
+			a.chunks = append(a.chunks, c)
+			if c.last {
+				break
+			}
+		}
+		a.runs = append(a.runs[:0], asciiRun{p: a.carried})
+		for k := 1; k < len(a.chunks); k++ {
+			if a.chunks[k].clean {
+				a.runs[len(a.runs)-1].to, a.runs[len(a.runs)-1].end = k, endClean
+				a.runs = append(a.runs, asciiRun{p: a.fresh(), from: k})
+			}
+		}
+		last := &a.runs[len(a.runs)-1]
+		last.to = len(a.chunks)
+		if a.chunks[len(a.chunks)-1].last {
+			last.end = endEOF
+		}
+		parallel(len(a.runs), func(r int) {
+			run := &a.runs[r]
+			for _, c := range a.chunks[run.from:run.to] {
+				run.p.parse(c.data, c.last)
+			}
+			run.p.finish(run.end)
+			run.p.process()
+		})
+		for r := range a.runs {
+			if err := a.join(r); err != nil {
+				return err
+			}
+		}
+		for _, c := range a.chunks {
+			tr.recycle(c.buf)
+		}
+		for _, run := range a.runs[:len(a.runs)-1] {
+			a.spare = append(a.spare, run.p)
+		}
+		a.carried = a.runs[len(a.runs)-1].p
+		if a.chunks[len(a.chunks)-1].last {
+			return nil
+		}
+	}
+}
+
+// fresh returns a parser with no state, reusing a spare one's buffers.
+func (a *asciiDecoder) fresh() *asciiParser {
+	if n := len(a.spare); n > 0 {
+		p := a.spare[n-1]
+		a.spare = a.spare[:n-1]
+		p.reset()
+		return p
+	}
+	return newASCIIParser()
+}
+
+// join adds run r of the batch to the file: it places the run's lines and
+// faces after those before it, checks the cut between it and the run
+// before, and moves its faces out of its parser.
+func (a *asciiDecoder) join(r int) error {
+	run := &a.runs[r]
+	p := run.p
+	if !p.placed {
+		p.base, p.startKept, p.placed = a.breaks, a.kept, true
+	}
+	if r > 0 {
+		// The run before ended where this one's first "facet" starts: a
+		// facet still open there is the error the facet makes.
+		if prev := a.runs[r-1].p; prev.facetLine > 0 {
+			return lineError(a.breaks+1, ErrSyntax, "\"facet\" inside the facet of line %d, which has no \"endfacet\"", prev.base+prev.facetLine)
+		}
+	}
+	lastChunk := a.chunks[run.to-1]
+	if lastChunk.last && lastChunk.trunc != nil {
+		// The input ended before its size: an error on its last line is
+		// the cut's doing; one before it stands.
+		endLine := p.base + p.breaks + 1
+		if p.err == nil || p.err.eof || p.base+p.err.line >= endLine {
+			lastChunk.trunc.Line = endLine
+			return lastChunk.trunc
+		}
+	}
+	if p.err != nil {
+		return p.err.toError(p.base)
+	}
+	if err := a.moveFaces(p); err != nil {
+		return err
+	}
+	for _, mk := range p.marks {
+		first := p.startKept + mk.face
+		if n := len(a.solids); n > 0 && a.solids[n-1].First == first {
+			a.solids[n-1].Name = mk.name // an empty solid, replaced by the next
+			continue
+		}
+		if err := a.res.reserve(int64(len(mk.name)+32), true, a.whatFaces); err != nil {
+			return err
+		}
+		a.solids = append(a.solids, Solid{Name: mk.name, First: first})
+	}
+	p.marks = p.marks[:0]
+	a.breaks = p.base + p.breaks
+	a.kept = p.startKept + p.kept
+	return nil
+}
+
+// whatFaces describes, for a budget error, what the faces are.
+func (a *asciiDecoder) whatFaces() string {
+	return "for the first " + groupDigits(int64(a.pos.faces)) + " triangles"
+}
+
+// moveFaces moves the complete faces of p (processed by p.process) into
+// the file's blocks, keeping the vertices of an open facet in p.
+func (a *asciiDecoder) moveFaces(p *asciiParser) error {
+	a.bounds = a.bounds.Union(p.stats.bounds)
+	a.degenerate += p.stats.degenerate
+	p.stats = newFaceStats()
+	a.dropped += p.dropped
+	p.dropped = 0
+	faces := p.n / 9
+	if faces == 0 {
+		return nil
+	}
+	newBlock := func(n int64) error { return a.res.reserve(n, true, a.whatFaces) }
+	if err := a.pos.add(p.pos[:9*faces], weldSegment, newBlock); err != nil {
+		return err
+	}
+	if err := a.nrm.add(p.nrm[:3*faces], weldSegment, newBlock); err != nil {
+		return err
+	}
+	p.n = copy(p.pos, p.pos[9*faces:p.n])
+	p.kept += faces
+	return nil
+}
+
+// mesh assembles the decoded mesh, welding it if d asks for that.
+func (a *asciiDecoder) mesh(d Decoder) (*Mesh, error) {
+	faces := a.pos.faces
+	m := &Mesh{
+		Format:     ASCII,
+		FacesRead:  faces + a.dropped,
+		Dropped:    a.dropped,
+		Bounds:     a.bounds,
+		Degenerate: a.degenerate,
+		Solids:     a.solids,
+	}
+	if len(m.Solids) == 0 || m.Solids[0].First > 0 {
+		m.Solids = append([]Solid{{First: 0}}, m.Solids...)
+	}
+	for i := range m.Solids {
+		end := faces
+		if i+1 < len(m.Solids) {
+			end = m.Solids[i+1].First
+		}
+		m.Solids[i].Count = end - m.Solids[i].First
+	}
+	what := a.whatFaces
+	if err := a.res.reserve(a.nrm.faceBytes(faces), false, what); err != nil {
+		return nil, err
+	}
+	nrmBlocks := a.nrm.blockBytes()
+	m.Normals = a.nrm.result()
+	a.res.release(nrmBlocks)
+	if !d.Indexed {
+		if err := a.res.reserve(a.pos.faceBytes(faces), false, what); err != nil {
 			return nil, err
 		}
-		lines += segs[k].breaks
-		faces += len(segs[k].pos) / 9
+		posBlocks := a.pos.blockBytes()
+		m.Positions = a.pos.result()
+		a.res.release(posBlocks)
+		return m, nil
 	}
-	m := &Mesh{Format: ASCII, FacesRead: faces, Solids: joinSolids(segs, faces)}
-	if len(segs) == 1 {
-		m.Positions = segs[0].pos
-		if cap(m.Positions) > len(m.Positions)+len(m.Positions)/8 {
-			m.Positions = slices.Clone(m.Positions) // the guess of the face count was high
-		}
-	} else {
-		m.Positions = make([]float32, 0, 9*faces)
-		for k := range segs {
-			m.Positions = append(m.Positions, segs[k].pos...)
-			segs[k].pos = nil
-		}
+	// The text is gone; weld the positions block by block, dropping each
+	// once it is welded.
+	d.stage(StageWelding)
+	if err := a.res.reserve(int64(faces)*12+16*int64(3*weldSegment)*5/4, true, what); err != nil {
+		return nil, err
 	}
-	m.Normals = make([]float32, 3*faces)
-	st := processParallel(m.Positions, m.Normals, d.workers(faces))
-	m.Bounds = st.bounds
-	m.Degenerate = st.degenerate
-	dropFaces(m, st.dropped)
+	m.Indices = make([]uint32, 3*faces)
+	w := newWelder(3*faces, a.workers)
+	var held int64
+	off := 0
+	for i, blk := range a.pos.blocks {
+		k := len(blk) / 9
+		parts := w.begin(3 * k)
+		parallelRanges(k, parts, func(p, lo, hi int) { w.partition(p, blk[9*lo:9*hi], 3*lo, nil) })
+		if need := w.growthBound(); need > held {
+			if err := a.res.reserve(need-held, true, what); err != nil {
+				return nil, err
+			}
+			held = need
+		}
+		w.weldSegment(m.Indices[3*off : 3*(off+k)])
+		off += k
+		a.res.release(int64(cap(blk)) * 4)
+		a.pos.blocks[i] = nil
+	}
+	a.pos.blocks = nil
+	if err := a.res.reserve(int64(w.vertices())*12, false, what); err != nil {
+		return nil, err
+	}
+	var err error
+	m.Positions, err = w.finish(m.Indices)
+	if err != nil {
+		return nil, offsetError(-1, ErrTooLarge, "%v", err)
+	}
+	a.res.release(held)
 	return m, nil
 }
 
-// processParallel runs processFaces over whole arrays in chunks on
-// workers goroutines (the caller's alone when workers is 1) and returns the
-// merged stats.
-func processParallel(pos, nrm []float32, workers int) faceStats {
-	faces := len(pos) / 9
-	stats := make([]faceStats, workers)
-	parallel(workers, func(w int) {
-		stats[w] = newFaceStats()
-		for first := w * chunkFaces; first < faces; first += workers * chunkFaces {
-			end := min(faces, first+chunkFaces)
-			processFaces(pos[9*first:9*end], nrm[3*first:3*end], first, &stats[w])
-		}
-	})
-	total := newFaceStats()
-	for w := range stats {
-		total.merge(&stats[w])
-	}
-	return total
+// textChunk is a piece of the input text.
+type textChunk struct {
+	buf   []byte // the buffer it lies in, to recycle
+	data  []byte
+	clean bool        // data starts at a "facet" where a parser with no state may start
+	last  bool        // the input ends with data
+	trunc *ParseError // with last: the input ended before its size, or a gzip stream was cut; the error to report
 }
 
-// joinSolids turns the segments' "solid" lines into solids that partition
-// the faces. Faces before the first "solid" line form an unnamed solid.
-func joinSolids(segs []asciiParser, faces int) []Solid {
-	var solids []Solid
-	base := 0
-	for k := range segs {
-		for _, mk := range segs[k].marks {
-			solids = append(solids, Solid{Name: mk.name, First: base + mk.face})
-		}
-		base += len(segs[k].pos) / 9
-	}
-	if len(solids) == 0 || solids[0].First > 0 {
-		solids = append([]Solid{{First: 0}}, solids...)
-	}
-	for i := range solids {
-		end := faces
-		if i+1 < len(solids) {
-			end = solids[i+1].First
-		}
-		solids[i].Count = end - solids[i].First
-	}
-	return solids
+// textReader reads the input into chunks, cutting each where the text
+// allows (see cut), and carrying the bytes after the cut to the next.
+type textReader struct {
+	ctx       context.Context
+	r         io.Reader
+	size      int64 // the bytes the input should hold, or -1
+	read      int64 // bytes of the input read so far
+	bufSize   int
+	carry     []byte // the bytes after the last cut, in the last buffer
+	started   bool
+	nextClean bool // the next chunk starts at a clean cut
+	done      bool
+	free      [][]byte
 }
 
-// splitASCII returns the offsets where up to parts segments of data start:
-// 0, then the starts of "facet" lines near equal fractions of data.
-func splitASCII(data []byte, parts int) []int {
-	starts := []int{0}
-	for k := 1; k < parts; k++ {
-		s := nextFacetLine(data, k*len(data)/parts)
-		if s < 0 {
+func newTextReader(ctx context.Context, prefix []byte, rest io.Reader, size int64, bufSize int) *textReader {
+	return &textReader{ctx: ctx, r: &prefixReader{prefix: prefix, r: rest}, size: size, bufSize: bufSize, nextClean: true}
+}
+
+// prefixReader reads prefix, then r.
+type prefixReader struct {
+	prefix []byte
+	r      io.Reader
+}
+
+func (p *prefixReader) Read(b []byte) (int, error) {
+	if len(p.prefix) > 0 {
+		n := copy(b, p.prefix)
+		p.prefix = p.prefix[n:]
+		return n, nil
+	}
+	return p.r.Read(b)
+}
+
+// next returns the next chunk. After the last one it must not be called.
+func (t *textReader) next() (textChunk, error) {
+	if err := t.ctx.Err(); err != nil {
+		return textChunk{}, err
+	}
+	buf := t.buffer()
+	buf = append(buf, t.carry...) // the carry may lie in buf itself: append copies forward
+	t.carry = nil
+	var trunc *ParseError
+	for len(buf) < cap(buf) {
+		n, err := t.r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		t.read += int64(n)
+		if err == nil {
+			continue
+		}
+		if err != io.EOF {
+			pe, ok := err.(*ParseError)
+			if !ok || !errors.Is(pe, ErrTruncated) {
+				return textChunk{}, err
+			}
+			trunc = pe // a gzip stream cut short: parse what came, then say so
+			trunc.Offset = t.read
+		}
+		t.done = true
+		break
+	}
+	if t.done && trunc == nil && t.size >= 0 && t.read < t.size {
+		trunc = offsetError(t.read, ErrTruncated, "the data ends at byte %d of the %d its size promised", t.read, t.size)
+	}
+	c := textChunk{buf: buf, data: buf, clean: t.nextClean, last: t.done, trunc: trunc}
+	if !t.started {
+		c.data = bytes.TrimPrefix(c.data, []byte("\xef\xbb\xbf"))
+		t.started = true
+	}
+	if !t.done {
+		at, clean := cut(c.data)
+		t.carry = c.data[at:]
+		c.data = c.data[:at]
+		t.nextClean = clean
+	}
+	return c, nil
+}
+
+// buffer returns an empty buffer of capacity bufSize.
+func (t *textReader) buffer() []byte {
+	if n := len(t.free); n > 0 {
+		b := t.free[n-1]
+		t.free = t.free[:n-1]
+		return b[:0]
+	}
+	return getBuffer(t.bufSize)[:0]
+}
+
+// recycle gives back the buffer of a chunk that is parsed and joined.
+func (t *textReader) recycle(buf []byte) { t.free = append(t.free, buf[:0]) }
+
+// close gives the buffers back to the pool shared by decodes.
+func (t *textReader) close() {
+	for _, b := range t.free {
+		putBuffer(b)
+	}
+	t.free = nil
+}
+
+// cut returns where to end a chunk of the text b, which the input
+// continues, and whether the cut is clean: just before a "facet" word that
+// opens a facet whatever the state of a parser that reached it. Otherwise
+// the cut is after a line break or a blank in the second half of b, or,
+// for a word that fills b, at b's end (the parser skips the rest of that
+// word). A cut never splits a CRLF.
+func cut(b []byte) (int, bool) {
+	if i := cleanCut(b); i > 0 {
+		return i, true
+	}
+	line := max(bytes.LastIndexByte(b, '\n'), bytes.LastIndexByte(b[:max(0, len(b)-1)], '\r')) + 1
+	blank := 0
+	for i := len(b) - 1; i >= 0; i-- {
+		if c := byteClass[b[i]]; c == 1 || c == 2 || (c == 3 && i < len(b)-1) {
+			blank = i + 1
 			break
 		}
-		if s > starts[len(starts)-1] {
-			starts = append(starts, s)
-		}
 	}
-	return starts
+	switch {
+	case line >= len(b)/2:
+		return line, false
+	case blank > 0:
+		return blank, false
+	case line > 0:
+		return line, false
+	case len(b) > 0 && b[len(b)-1] == '\r':
+		return len(b) - 1, false
+	}
+	return len(b), false
 }
 
-// nextFacetLine returns the offset of the first line after offset from
-// whose first word is "facet", or -1.
-func nextFacetLine(data []byte, from int) int {
-	for i := from; i < len(data); {
-		j := bytes.IndexAny(data[i:], "\r\n")
-		if j < 0 {
-			return -1
+// cleanCut returns the offset of the last "facet" word in the last
+// cleanSearch bytes of b that a parser reads as a statement in every
+// state: one that starts its line, or one followed by "normal" on its
+// line. It returns -1 if there is none.
+func cleanCut(b []byte) int {
+	lo := max(1, len(b)-cleanSearch)
+	for i := len(b) - len("facet ") - 1; i >= lo; i-- {
+		if b[i]|0x20 != 'f' || byteClass[b[i-1]] == 0 || !equalFold(b[i:i+5], "facet") || byteClass[b[i+5]] == 0 {
+			continue
 		}
-		j += i + 1
-		if data[j-1] == '\r' && j < len(data) && data[j] == '\n' {
-			j++
+		j := i - 1
+		for j >= 0 && byteClass[b[j]] == 1 {
+			j--
 		}
-		k := j
-		for k < len(data) && (data[k] == ' ' || data[k] == '\t') {
+		if j >= 0 && byteClass[b[j]] >= 2 {
+			return i // first word of its line
+		}
+		k := i + 5
+		for k < len(b) && byteClass[b[k]] == 1 {
 			k++
 		}
-		if hasKeyword(data[k:], "facet") {
-			return j
+		if k+len("normal") < len(b) && equalFold(b[k:k+6], "normal") && byteClass[b[k+6]] != 0 {
+			return i
 		}
-		i = j
 	}
 	return -1
 }
 
-// solidMark records a "solid" line: the number of faces before it in its
-// segment and the solid's name.
+// byteClass sorts the bytes of ASCII STL: 0 a word's byte, 1 a blank
+// (space, tab, vertical tab, form feed), 2 LF, 3 CR.
+var byteClass = func() (t [256]uint8) {
+	t[' '], t['\t'], t['\v'], t['\f'] = 1, 1, 1, 1
+	t['\n'], t['\r'] = 2, 3
+	return t
+}()
+
+// Parser modes: what the next word is.
+const (
+	modeStmt     uint8 = iota // a keyword
+	modeCoord                 // a vertex coordinate
+	modeJunk                  // skipped, up to the end of the line or a keyword
+	modeEndsolid              // skipped, up to the end of the line or "facet normal"
+	modeName                  // a solid's name, up to the end of the line or "facet normal"
+)
+
+// asciiParser parses a run of ASCII text, chunk by chunk, keeping its
+// state from one chunk to the next. Its line numbers and face numbers count
+// from its start; join places them in the file.
+type asciiParser struct {
+	breaks     int // line breaks read
+	mode       uint8
+	coords     int // coordinates of the current vertex read
+	xyz        [3]float32
+	vertexLine int
+	facetLine  int  // line of the open facet, 0 when none is open
+	vertices   int  // vertices read in the open facet
+	skipToken  bool // the last chunk ended inside a word of maxToken bytes or more
+
+	solidOpen bool   // a "solid" was read whose solid has no face yet: its name is in name
+	name      []byte // the name, at most maxName+4 bytes
+	gap       []byte // blanks after the name's last word, kept until its next
+	nameCut   int    // len(name) before a "facet" that may yet end it
+	maybe     int    // in a name or after "endsolid": the line of a "facet" that "normal" would make a statement; 0 if none
+
+	pos     []float32 // vertices read, in pos[:n]: whole faces, then those of an open facet
+	n       int
+	nrm     []float32 // normals of pos's whole faces, made by process
+	stats   faceStats
+	kept    int // faces join moved out
+	dropped int // faces dropped for a non-finite coordinate
+	marks   []solidMark
+	err     *asciiError
+
+	placed    bool // join has set base and startKept
+	base      int  // line breaks before the parser's start
+	startKept int  // faces kept before the parser's start
+}
+
+// solidMark records a solid: the number of faces kept before it (counted
+// from the parser's start) and its name.
 type solidMark struct {
 	face int
 	name string
 }
 
-// asciiParser parses one segment of an ASCII file. Line numbers in its
-// errors count from the segment's start; decodeASCII makes them absolute.
-type asciiParser struct {
-	data   []byte
-	i      int // next byte to read
-	line   int // current line, 1-based
-	breaks int // line breaks consumed
+func newASCIIParser() *asciiParser { return &asciiParser{stats: newFaceStats()} }
 
-	pos       []float32 // vertices read, in pos[:n]; parse trims it
-	n         int
-	marks     []solidMark
-	facetLine int // line of the open facet, 0 when none is open
-	vertices  int // vertices read in the open facet
-
-	err error // result of parse, kept for decodeASCII
+// reset readies p for a new run, keeping its buffers.
+func (p *asciiParser) reset() {
+	*p = asciiParser{pos: p.pos[:0], nrm: p.nrm[:0], marks: p.marks[:0], name: p.name[:0], gap: p.gap[:0], stats: newFaceStats()}
 }
 
-// ctxCheckLines is how many lines the parser reads between context checks.
-const ctxCheckLines = 8192
-
-func (p *asciiParser) parse(ctx context.Context) error {
-	// About 250 bytes a facet is typical; append grows the rare denser file.
-	p.pos = make([]float32, 9*(len(p.data)/200+1))
-	for p.i < len(p.data) {
-		p.line++
-		if p.line%ctxCheckLines == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		p.skipBlank()
-		if err := p.statement(p.word()); err != nil {
-			return err
-		}
-		p.skipLine()
-	}
-	if p.facetLine > 0 {
-		return lineError(p.facetLine, ErrTruncated, "the file ends inside this facet")
-	}
-	p.pos = p.pos[:p.n]
-	return nil
+// asciiError is an error found by a parser, whose lines count from the
+// parser's start until join places them.
+type asciiError struct {
+	line     int
+	ref      int // a line the message names first (the open facet's), or 0
+	eof      bool
+	sentinel error
+	format   string
+	args     []any
 }
 
-// statement handles a line whose first word is kw; the line's other words
-// are still to read.
-func (p *asciiParser) statement(kw []byte) error {
-	if len(kw) == 0 {
-		return nil // blank line
+func (e *asciiError) toError(base int) error {
+	args := e.args
+	if e.ref > 0 {
+		args = append([]any{base + e.ref}, args...)
 	}
-	switch kw[0] | 0x20 {
-	case 'v':
-		if equalFold(kw, "vertex") {
-			return p.vertex()
-		}
-	case 'f':
-		if equalFold(kw, "facet") {
-			if p.facetLine > 0 {
-				return p.errorf(ErrSyntax, "\"facet\" inside the facet of line %d, which has no \"endfacet\"", p.facetLine)
-			}
-			p.facetLine, p.vertices = p.line, 0
-			return nil
-		}
-	case 'o':
-		if equalFold(kw, "outer") {
-			return p.needFacet("outer")
-		}
-	case 'e':
-		switch {
-		case equalFold(kw, "endloop"):
-			if err := p.needFacet("endloop"); err != nil {
-				return err
-			}
-			return p.needThree()
-		case equalFold(kw, "endfacet"):
-			if err := p.needFacet("endfacet"); err != nil {
-				return err
-			}
-			if err := p.needThree(); err != nil {
-				return err
-			}
-			p.facetLine = 0
-			return nil
-		case equalFold(kw, "endsolid"):
-			return p.noFacet("endsolid")
-		}
-	case 's':
-		if equalFold(kw, "solid") {
-			if err := p.noFacet("solid"); err != nil {
-				return err
-			}
-			p.marks = append(p.marks, solidMark{face: p.n / 9, name: string(bytes.TrimSpace(p.restOfLine()))})
-			return nil
-		}
-	}
-	return p.errorf(ErrSyntax, "unexpected %q, want a keyword such as \"facet\", \"vertex\" or \"endsolid\"", clip(kw))
+	return lineError(base+e.line, e.sentinel, e.format, args...)
 }
 
-// vertex parses the three coordinates of a vertex line.
-func (p *asciiParser) vertex() error {
-	if err := p.needFacet("vertex"); err != nil {
-		return err
+func (p *asciiParser) fail(line, ref int, sentinel error, format string, args ...any) {
+	if p.err == nil {
+		p.err = &asciiError{line: line, ref: ref, sentinel: sentinel, format: format, args: args}
 	}
-	if p.vertices == 3 {
-		return p.errorf(ErrSyntax, "a fourth vertex in the facet of line %d; a facet has three", p.facetLine)
+}
+
+func (p *asciiParser) line() int { return p.breaks + 1 }
+
+// parse reads the words of data, a chunk that continues the text p read
+// before; last says the input ends with it.
+func (p *asciiParser) parse(data []byte, last bool) {
+	if p.err != nil {
+		return
 	}
-	var xyz [3]float32
-	for k := range xyz {
-		p.skipBlank()
-		tok := p.word()
-		if len(tok) == 0 {
-			return p.errorf(ErrSyntax, "vertex has %d coordinates, want 3", k)
+	i := 0
+	if p.skipToken {
+		for i < len(data) && byteClass[data[i]] == 0 {
+			i++
 		}
-		v, ok := parseFloat(tok)
-		if !ok {
-			return p.errorf(ErrSyntax, "vertex coordinate %q is not a number", clip(tok))
-		}
-		xyz[k] = float32(v)
+		p.skipToken = i == len(data) && !last
 	}
+	for i < len(data) {
+		switch byteClass[data[i]] {
+		case 0:
+			start := i
+			for i++; i < len(data) && byteClass[data[i]] == 0; i++ {
+			}
+			if i == len(data) && !last {
+				// The chunker cuts inside a word only when the word fills
+				// the chunk: too long for anything but a name or junk.
+				p.skipToken = true
+			}
+			p.word(data[start:i])
+			if p.err != nil {
+				return
+			}
+		case 1:
+			start := i
+			for i++; i < len(data) && byteClass[data[i]] == 1; i++ {
+			}
+			if p.mode == modeName && len(p.name) > 0 {
+				p.gap = appendBounded(p.gap, data[start:i])
+			}
+		default:
+			if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+				i++
+			}
+			i++
+			p.breaks++
+			if p.mode >= modeJunk {
+				p.endLine()
+			}
+		}
+	}
+}
+
+// endLine ends what a line break ends: junk, a name.
+func (p *asciiParser) endLine() {
+	if p.mode == modeName {
+		p.endName()
+	}
+	p.maybe = 0
+	p.mode = modeStmt
+}
+
+// word handles one word of the text.
+func (p *asciiParser) word(w []byte) {
+	switch p.mode {
+	case modeCoord:
+		p.coordinate(w)
+	case modeStmt:
+		p.statement(w, p.line())
+	case modeJunk:
+		if isKeyword(w) {
+			p.mode = modeStmt
+			p.statement(w, p.line())
+		}
+	default: // modeName, modeEndsolid
+		if p.maybe > 0 {
+			line := p.maybe
+			p.maybe = 0
+			if len(w) == len("normal") && equalFold(w, "normal") {
+				// "facet normal": the name ended before "facet".
+				if p.mode == modeName {
+					p.name = p.name[:p.nameCut]
+					p.endName()
+				}
+				p.mode = modeStmt
+				p.statement(facetWord, line)
+				return // "normal" is junk after "facet"
+			}
+		}
+		if p.mode == modeName {
+			p.nameCut = len(p.name)
+			if len(p.name) > 0 {
+				p.name = appendBounded(p.name, p.gap)
+			}
+			p.name = appendBounded(p.name, w)
+			p.gap = p.gap[:0]
+		}
+		if len(w) == len("facet") && equalFold(w, "facet") {
+			p.maybe = p.line()
+		}
+	}
+}
+
+var facetWord = []byte("facet")
+
+// appendBounded appends as much of b to s as keeps s within maxName+4
+// bytes: enough to know a name was cut, and where.
+func appendBounded(s, b []byte) []byte {
+	return append(s, b[:min(len(b), max(0, maxName+4-len(s)))]...)
+}
+
+// endName ends the name of the solid being read.
+func (p *asciiParser) endName() {
+	p.gap = p.gap[:0]
+	p.mode = modeStmt
+}
+
+// isKeyword reports whether w is one of the grammar's keywords, in any case.
+func isKeyword(w []byte) bool {
+	switch len(w) {
+	case 5:
+		return equalFold(w, "facet") || equalFold(w, "outer") || equalFold(w, "solid")
+	case 6:
+		return equalFold(w, "vertex")
+	case 7:
+		return equalFold(w, "endloop")
+	case 8:
+		return equalFold(w, "endfacet") || equalFold(w, "endsolid")
+	}
+	return false
+}
+
+// statement handles the keyword kw on line.
+func (p *asciiParser) statement(kw []byte, line int) {
+	if len(kw) >= 5 && len(kw) <= 8 {
+		switch kw[0] | 0x20 {
+		case 'v':
+			if equalFold(kw, "vertex") {
+				if p.facetLine == 0 {
+					p.fail(line, 0, ErrSyntax, "%q outside a facet", "vertex")
+				} else if p.vertices == 3 {
+					p.fail(line, p.facetLine, ErrSyntax, "a fourth vertex in the facet of line %d; a facet has three")
+				}
+				p.mode, p.coords, p.vertexLine = modeCoord, 0, line
+				return
+			}
+		case 'f':
+			if equalFold(kw, "facet") {
+				if p.facetLine > 0 {
+					p.fail(line, p.facetLine, ErrSyntax, "\"facet\" inside the facet of line %d, which has no \"endfacet\"")
+				}
+				p.markSolid()
+				p.facetLine, p.vertices, p.mode = line, 0, modeJunk
+				return
+			}
+		case 'o':
+			if equalFold(kw, "outer") {
+				p.needFacet(line, "outer")
+				p.mode = modeJunk
+				return
+			}
+		case 'e':
+			switch {
+			case equalFold(kw, "endloop"):
+				p.needFacet(line, "endloop")
+				p.needThree(line)
+				p.mode = modeJunk
+				return
+			case equalFold(kw, "endfacet"):
+				p.needFacet(line, "endfacet")
+				p.needThree(line)
+				p.facetLine, p.mode = 0, modeJunk
+				return
+			case equalFold(kw, "endsolid"):
+				p.noFacet(line, "endsolid")
+				p.mode = modeEndsolid
+				return
+			}
+		case 's':
+			if equalFold(kw, "solid") {
+				p.noFacet(line, "solid")
+				// A solid with no face yet is replaced by this one: empty
+				// solids cost nothing, however many there are.
+				p.solidOpen = true
+				p.name, p.gap = p.name[:0], p.gap[:0]
+				p.mode = modeName
+				return
+			}
+		}
+	}
+	p.fail(line, 0, ErrSyntax, "unexpected %q, want a keyword such as \"facet\", \"vertex\" or \"endsolid\"", clip(kw))
+}
+
+// markSolid stores the open solid, if any, at the face about to be read.
+func (p *asciiParser) markSolid() {
+	if !p.solidOpen {
+		return
+	}
+	p.solidOpen = false
+	face := p.kept + p.n/9
+	mk := solidMark{face: face, name: trimName(p.name)}
+	if n := len(p.marks); n > 0 && p.marks[n-1].face == face {
+		p.marks[n-1] = mk // the solid before has no face (all dropped)
+		return
+	}
+	p.marks = append(p.marks, mk)
+}
+
+// trimName returns the name kept of the bytes read: at most maxName bytes,
+// not ending inside a UTF-8 character, without trailing white space.
+func trimName(b []byte) string {
+	if len(b) > maxName {
+		b = b[:maxName]
+		for k := 0; k < 3 && len(b) > 0; k++ {
+			if r, size := utf8.DecodeLastRune(b); r != utf8.RuneError || size != 1 {
+				break
+			}
+			b = b[:len(b)-1]
+		}
+	}
+	return string(bytes.TrimRight(b, " \t\v\f"))
+}
+
+// coordinate handles a word after "vertex".
+func (p *asciiParser) coordinate(w []byte) {
+	v, ok := 0.0, false
+	if len(w) < maxToken {
+		v, ok = parseFloat(w)
+	}
+	if !ok {
+		if isKeyword(w) {
+			p.fail(p.vertexLine, 0, ErrSyntax, "vertex has %d coordinates, want 3", p.coords)
+		} else {
+			p.fail(p.line(), 0, ErrSyntax, "vertex coordinate %q is not a number", clip(w))
+		}
+		return
+	}
+	p.xyz[p.coords] = float32(v)
+	p.coords++
+	if p.coords < 3 {
+		return
+	}
+	p.mode = modeStmt
 	// Writing through an index rather than append keeps the slice header,
 	// a pointer, out of the hot loop: while the garbage collector runs,
 	// every pointer store is a write barrier and an unsafe point for
@@ -294,78 +859,73 @@ func (p *asciiParser) vertex() error {
 	if p.n+3 > len(p.pos) {
 		p.pos = append(p.pos[:p.n], make([]float32, len(p.pos)+9)...)
 	}
-	p.pos[p.n], p.pos[p.n+1], p.pos[p.n+2] = xyz[0], xyz[1], xyz[2]
+	p.pos[p.n], p.pos[p.n+1], p.pos[p.n+2] = p.xyz[0], p.xyz[1], p.xyz[2]
 	p.n += 3
 	p.vertices++
-	return nil
-}
-
-func (p *asciiParser) needFacet(kw string) error {
-	if p.facetLine == 0 {
-		return p.errorf(ErrSyntax, "%q outside a facet", kw)
-	}
-	return nil
-}
-
-func (p *asciiParser) noFacet(kw string) error {
-	if p.facetLine > 0 {
-		return p.errorf(ErrSyntax, "%q inside the facet of line %d, which has no \"endfacet\"", kw, p.facetLine)
-	}
-	return nil
-}
-
-func (p *asciiParser) needThree() error {
-	if p.vertices != 3 {
-		return p.errorf(ErrSyntax, "the facet of line %d has %d vertices, want 3", p.facetLine, p.vertices)
-	}
-	return nil
-}
-
-func (p *asciiParser) errorf(sentinel error, format string, args ...any) error {
-	return lineError(p.line, sentinel, format, args...)
-}
-
-// skipBlank skips spaces and tabs (and other white space that does not end
-// a line).
-func (p *asciiParser) skipBlank() {
-	for p.i < len(p.data) {
-		c := p.data[p.i]
-		if c != ' ' && c != '\t' && c != '\v' && c != '\f' {
-			return
+	if p.vertices == 3 {
+		// v*0 is 0 for every finite v and NaN otherwise: a face with a
+		// NaN or infinite coordinate is dropped at once.
+		f := p.pos[p.n-9 : p.n : p.n]
+		if f[0]*0+f[1]*0+f[2]*0+f[3]*0+f[4]*0+f[5]*0+f[6]*0+f[7]*0+f[8]*0 != 0 {
+			p.n -= 9
+			p.dropped++
 		}
-		p.i++
 	}
 }
 
-// word returns the bytes up to the next white space.
-func (p *asciiParser) word() []byte {
-	start := p.i
-	for p.i < len(p.data) && !isSpace(p.data[p.i]) {
-		p.i++
+func (p *asciiParser) needFacet(line int, kw string) {
+	if p.facetLine == 0 {
+		p.fail(line, 0, ErrSyntax, "%q outside a facet", kw)
 	}
-	return p.data[start:p.i]
 }
 
-// restOfLine returns the bytes up to the end of the line.
-func (p *asciiParser) restOfLine() []byte {
-	start := p.i
-	for p.i < len(p.data) && p.data[p.i] != '\n' && p.data[p.i] != '\r' {
-		p.i++
+func (p *asciiParser) noFacet(line int, kw string) {
+	if p.facetLine > 0 {
+		p.fail(line, p.facetLine, ErrSyntax, "\""+kw+"\" inside the facet of line %d, which has no \"endfacet\"")
 	}
-	return p.data[start:p.i]
 }
 
-// skipLine moves past the end of the current line: LF, CRLF or CR.
-func (p *asciiParser) skipLine() {
-	p.restOfLine()
-	if p.i == len(p.data) {
+func (p *asciiParser) needThree(line int) {
+	if p.facetLine > 0 && p.vertices != 3 {
+		p.fail(line, p.facetLine, ErrSyntax, "the facet of line %d has %d vertices, want 3", p.vertices)
+	}
+}
+
+// finish ends a run: at a clean cut, the next word is a "facet" that opens
+// a facet; at the end of the input, nothing follows.
+func (p *asciiParser) finish(end runEnd) {
+	if end == endDirty || p.err != nil {
 		return
 	}
-	if p.data[p.i] == '\r' && p.i+1 < len(p.data) && p.data[p.i+1] == '\n' {
-		p.i++
+	if p.mode == modeCoord {
+		p.fail(p.vertexLine, 0, ErrSyntax, "vertex has %d coordinates, want 3", p.coords)
+		p.err.eof = end == endEOF
+		return
 	}
-	p.i++
-	p.breaks++
+	if p.mode == modeName {
+		p.endName()
+	}
+	p.mode, p.maybe, p.skipToken = modeStmt, 0, false
+	if end == endEOF && p.facetLine > 0 {
+		p.fail(p.facetLine, 0, ErrTruncated, "the file ends inside this facet")
+		p.err.eof = true
+		return
+	}
+	p.markSolid()
+}
+
+// process computes the normals, bounds and degenerate faces of the whole
+// faces read.
+func (p *asciiParser) process() {
+	if p.err != nil {
+		return
+	}
+	faces := p.n / 9
+	if cap(p.nrm) < 3*faces {
+		p.nrm = make([]float32, 3*faces, 3*faces+3*faces/4)
+	}
+	p.nrm = p.nrm[:3*faces]
+	processFaces(p.pos[:9*faces], p.nrm, 0, &p.stats)
 }
 
 // clip shortens a word quoted in an error message.
@@ -374,4 +934,20 @@ func clip(b []byte) []byte {
 		return b[:40]
 	}
 	return b
+}
+
+// firstSolidName returns the name of the first solid in the text b, a
+// file's first bytes (all of it if whole), by the rules the parser
+// follows, or "" if the text does not start with "solid".
+func firstSolidName(b []byte, whole bool) string {
+	b = skipBOMAndSpace(b)
+	if !hasKeyword(b, "solid") {
+		return ""
+	}
+	p := newASCIIParser()
+	p.parse(b, whole)
+	if len(p.marks) > 0 {
+		return p.marks[0].name
+	}
+	return trimName(p.name)
 }

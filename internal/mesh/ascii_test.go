@@ -99,9 +99,9 @@ func TestDetect(t *testing.T) {
 	}
 }
 
-// TestASCIISegments parses a file big enough to be cut into segments and
-// checks that the result and error line numbers do not depend on the cut.
-func TestASCIISegments(t *testing.T) {
+// TestASCIIChunks parses a file cut into many chunks and checks that the
+// result and error line numbers do not depend on the cuts or the workers.
+func TestASCIIChunks(t *testing.T) {
 	var buf bytes.Buffer
 	a, b := Torus(3, 1, 60, 50), Sphere(2, 40, 30) // 6,000 + 2,320 faces
 	a.Solids[0].Name, b.Solids[0].Name = "torus", "sphere"
@@ -113,30 +113,28 @@ func TestASCIISegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, workers := range []int{2, 3, 8} {
-		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
-			if got := splitASCII(data, workers); len(got) != workers {
-				t.Fatalf("got %d segments, want %d", len(got), workers)
-			}
-			m, err := Decoder{Workers: workers}.Decode(context.Background(), bytes.NewReader(data), int64(len(data)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameFaces(t, m, one)
-			if fmt.Sprint(m.Solids) != fmt.Sprint(one.Solids) || m.Bounds != one.Bounds {
-				t.Errorf("got solids %v bounds %v, want %v %v", m.Solids, m.Bounds, one.Solids, one.Bounds)
-			}
-		})
-	}
 	// Break a vertex near the end: the line must count every line before it.
 	at := bytes.LastIndex(data, []byte("vertex"))
 	bad := append(append(append([]byte{}, data[:at]...), "vertex x"...), data[at+len("vertex"):]...)
 	wantLine := bytes.Count(bad[:at], []byte("\n")) + 1
-	for _, workers := range []int{1, 2, 8} {
-		_, err := Decoder{Workers: workers}.Decode(context.Background(), bytes.NewReader(bad), int64(len(bad)))
-		var pe *ParseError
-		if !errors.As(err, &pe) || pe.Line != wantLine || !errors.Is(err, ErrSyntax) {
-			t.Errorf("workers=%d: got %v, want a syntax error at line %d", workers, err, wantLine)
+	for _, chunk := range []int{0, 9000, 65536, 300000} {
+		for _, workers := range []int{1, 2, 3, 8} {
+			t.Run(fmt.Sprintf("chunk=%d/workers=%d", chunk, workers), func(t *testing.T) {
+				d := Decoder{Workers: workers, textChunk: chunk}
+				m, err := d.Decode(context.Background(), bytes.NewReader(data), int64(len(data)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameFaces(t, m, one)
+				if fmt.Sprint(m.Solids) != fmt.Sprint(one.Solids) || m.Bounds != one.Bounds {
+					t.Errorf("got solids %v bounds %v, want %v %v", m.Solids, m.Bounds, one.Solids, one.Bounds)
+				}
+				_, err = d.Decode(context.Background(), bytes.NewReader(bad), int64(len(bad)))
+				var pe *ParseError
+				if !errors.As(err, &pe) || pe.Line != wantLine || !errors.Is(err, ErrSyntax) {
+					t.Errorf("got %v, want a syntax error at line %d", err, wantLine)
+				}
+			})
 		}
 	}
 }

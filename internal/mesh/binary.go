@@ -4,121 +4,457 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"io"
 	"math"
-	"sync"
 )
 
-// decodeBinary decodes a binary STL file of the given size whose first
-// bytes, prefix (at least the 84-byte header and count), are already read.
-// detect has checked that the count fits in the size, so the slices sized
-// from it are backed by bytes that exist.
+// Segment sizes of the binary decoder, in faces. The decoder reads a
+// segment, processes it on all workers and, for an indexed mesh, welds it,
+// while the next segment is read. A soup needs segments only large enough
+// to keep the workers busy between barriers; a weld wants large ones, so
+// that each shard's table serves many lookups while it is in cache.
+const (
+	soupSegment = 1 << 15
+	weldSegment = 1 << 18
+)
+
+// decodeBinary decodes a binary STL file whose first bytes, prefix (at
+// least the 84-byte header and count), are already read; rest yields the
+// others. size is the input's size, checked by detect against the count,
+// or -1 for a stream of unknown size (gzip, or a caller that does not
+// know).
 //
-// The file is streamed in chunks of chunkFaces records: this goroutine
-// reads, workers decode and process, and the record bytes never all sit in
-// memory at once, so peak memory stays near the size of the mesh itself.
-func (d Decoder) decodeBinary(ctx context.Context, prefix []byte, rest io.Reader, size int64) (*Mesh, error) {
+// With a known size the count is backed by bytes that exist, and the
+// mesh's arrays are reserved and allocated from it at once. A stream's
+// count is only a claim: its faces go into blocks, reserved as they come,
+// until an eighth of the count has arrived, and only then is the whole
+// mesh reserved and allocated. Either way the record bytes never all sit in
+// memory: the file is streamed segment by segment.
+func (d Decoder) decodeBinary(ctx context.Context, res *reservation, prefix []byte, rest io.Reader, size int64) (*Mesh, error) {
 	n := int(binary.LittleEndian.Uint32(prefix[headerSize:countEnd]))
-	m := &Mesh{
-		Format:    Binary,
-		Header:    headerText(prefix[:headerSize]),
-		Positions: make([]float32, 9*n),
-		Normals:   make([]float32, 3*n),
-		Solids:    []Solid{{First: 0, Count: n}},
-		FacesRead: n,
-	}
-	colors := newColorDecoder(prefix[:headerSize], n)
-	body := io.MultiReader(bytes.NewReader(prefix[countEnd:]), rest)
-
-	workers := d.workers(n)
-	stats := make([]faceStats, workers)
-	for i := range stats {
-		stats[i] = newFaceStats()
-	}
-	// process decodes and processes the records of faces first.. in buf.
-	process := func(buf []byte, first int, st *faceStats) {
-		k := len(buf) / recordSize
-		decodeRecords(buf, m.Positions[9*first:9*(first+k)])
-		colors.chunk(buf, first)
-		processFaces(m.Positions[9*first:9*(first+k)], m.Normals[3*first:3*(first+k)], first, st)
-	}
-
-	var err error
-	if workers == 1 {
-		buf := make([]byte, recordSize*min(n, chunkFaces))
-		for first := 0; first < n && err == nil; first += chunkFaces {
-			k := min(chunkFaces, n-first)
-			if err = readRecords(ctx, body, buf[:recordSize*k], first); err == nil {
-				process(buf[:recordSize*k], first, &stats[0])
-			}
+	if size < 0 {
+		if need := int64(countEnd) + int64(recordSize)*int64(n); need > d.maxSize() {
+			return nil, offsetError(headerSize, ErrTooLarge, "the header claims %d triangles (%d bytes), more than the %d bytes a stream of unknown size may hold",
+				n, need, d.maxSize())
 		}
-	} else {
-		err = decodeParallel(ctx, body, n, workers, stats, process)
 	}
-	if err != nil {
+	b := &binaryDecoder{ctx: ctx, res: res, n: n, workers: d.workers(n), what: trianglesText(n)}
+	b.seg = soupSegment
+	if d.Indexed {
+		b.seg = weldSegment
+	}
+	if d.segment > 0 {
+		b.seg = d.segment
+	}
+	b.seg = min(n, b.seg)
+	b.colors = newColorDecoder(prefix[:headerSize])
+	helper := b.workers > 1
+	bufs := 1
+	if helper {
+		bufs = 2
+	}
+	// Transient memory: record buffers, colour scratch, per-part scratch
+	// and, for a weld, the partition buckets (twice their expected size,
+	// for a hash that spills).
+	transient := int64(bufs*b.seg*recordSize) + int64(b.seg)*4 + int64(b.workers*chunkFaces*36) + 64<<10
+	if d.Indexed {
+		b.w = newWelder(3*n, b.workers)
+		transient += 2 * 16 * (int64(3*b.seg)*9/8 + int64(64*len(b.w.tables)+1)*int64(b.workers))
+	}
+	b.nrm = newFaceArray[float32](3)
+	if d.Indexed {
+		b.idx = newFaceArray[uint32](3)
+	} else {
+		b.pos = newFaceArray[float32](9)
+	}
+	b.trustAt = min(n, max(b.seg, n/8))
+	if size >= 0 {
+		b.trustAt = 0
+		transient += b.faceBytes(n)
+	}
+	if err := res.reserve(transient, d.Indexed, b.what); err != nil {
 		return nil, err
 	}
-
-	total := newFaceStats()
-	for i := range stats {
-		total.merge(&stats[i])
+	if b.trustAt == 0 {
+		b.promote()
 	}
-	m.Colors = colors.colors
-	m.Bounds = total.bounds
-	m.Degenerate = total.degenerate
-	dropFaces(m, total.dropped)
+	b.stats = make([]faceStats, b.workers)
+	b.anyColor = make([]bool, b.workers)
+	for i := range b.stats {
+		b.stats[i] = newFaceStats()
+	}
+	b.colScratch = make([]Color, b.seg)
+	if d.Indexed {
+		b.scratch = make([][]float32, b.workers)
+		for i := range b.scratch {
+			b.scratch[i] = make([]float32, 9*chunkFaces)
+		}
+	}
+
+	src := newRecordSource(ctx, io.MultiReader(bytes.NewReader(prefix[countEnd:]), rest), n, b.seg, bufs, helper)
+	defer src.stop()
+	for {
+		s, ok := src.read()
+		if !ok {
+			break
+		}
+		if s.err != nil {
+			return nil, s.err
+		}
+		if err := b.segment(s.buf, s.first); err != nil {
+			return nil, err
+		}
+		src.recycle(s.buf)
+	}
+	src.stop()
+
+	m := &Mesh{
+		Format:     Binary,
+		Header:     headerText(prefix[:headerSize]),
+		Solids:     []Solid{{First: 0, Count: b.kept}},
+		FacesRead:  n,
+		Dropped:    b.dropped,
+		Bounds:     EmptyBox(),
+		Normals:    b.nrm.result(),
+		Degenerate: 0,
+	}
+	for i := range b.stats {
+		m.Bounds = m.Bounds.Union(b.stats[i].bounds)
+		m.Degenerate += b.stats[i].degenerate
+	}
+	if b.col != nil {
+		m.Colors = b.col.result()
+	}
+	if b.w == nil {
+		m.Positions = b.pos.result()
+		return m, nil
+	}
+	d.stage(StageWelding)
+	m.Indices = b.idx.result()
+	if err := res.reserve(int64(b.w.vertices())*12, false, b.what); err != nil {
+		return nil, err
+	}
+	var err error
+	m.Positions, err = b.w.finish(m.Indices)
+	if err != nil {
+		return nil, offsetError(-1, ErrTooLarge, "%v", err)
+	}
+	res.release(b.weldHeld)
 	return m, nil
 }
 
-// decodeParallel reads the n records from body in chunks and hands each to
-// one of workers goroutines, which call process with their own stats. A
-// fixed set of buffers circulates between reader and workers, so memory is
-// bounded however large the file is.
-func decodeParallel(ctx context.Context, body io.Reader, n, workers int, stats []faceStats,
-	process func(buf []byte, first int, st *faceStats)) error {
-	type chunk struct {
-		buf   []byte
-		first int
+// binaryDecoder is the state of one binary decode. Its fields are written
+// by the decoding goroutine between segments; during a segment's phases
+// each part's goroutine writes only its own entries of stats, anyColor
+// and scratch, and its own faces of the arrays.
+type binaryDecoder struct {
+	ctx     context.Context
+	res     *reservation
+	what    func() string // "for N triangles", for budget errors
+	n       int           // faces the header claims
+	seg     int           // faces a segment
+	workers int
+	trustAt int // faces read before the arrays are allocated whole; 0 for a known size
+
+	colors *colorDecoder
+	pos    *faceArray[float32] // a soup's positions, or nil
+	idx    *faceArray[uint32]  // an indexed mesh's indices, or nil
+	nrm    *faceArray[float32]
+	col    *faceArray[Color] // nil until a face has a colour
+	w      *welder           // nil for a soup
+
+	stats      []faceStats // per part; dropped is the current segment's faces, segment-numbered
+	anyColor   []bool      // per part: the current segment has a face colour
+	scratch    [][]float32 // per part: one chunk's positions, for a weld
+	colScratch []Color     // the current segment's colours
+
+	weldHeld int64 // bytes reserved for the welder's tables
+	kept     int   // faces stored
+	dropped  int   // faces dropped
+}
+
+// faceBytes returns the bytes the per-face arrays take for k faces.
+func (b *binaryDecoder) faceBytes(k int) int64 {
+	n := b.nrm.faceBytes(k)
+	if b.pos != nil {
+		n += b.pos.faceBytes(k)
+	} else {
+		n += b.idx.faceBytes(k)
 	}
-	free := make(chan []byte, 2*workers)
-	for range cap(free) {
-		free <- make([]byte, recordSize*chunkFaces)
+	if b.col != nil {
+		n += b.col.faceBytes(k)
 	}
-	work := make(chan chunk, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for c := range work {
-				process(c.buf, c.first, &stats[w])
-				free <- c.buf[:cap(c.buf)]
-			}
-		})
+	return n
+}
+
+// promote allocates the per-face arrays whole, for every face the header
+// claims, and moves the blocks in, releasing theirs; the caller has
+// reserved the whole arrays.
+func (b *binaryDecoder) promote() {
+	freed := b.nrm.promote(b.n)
+	if b.pos != nil {
+		freed += b.pos.promote(b.n)
+	} else {
+		freed += b.idx.promote(b.n)
 	}
-	var err error
-	for first := 0; first < n; first += chunkFaces {
-		buf := (<-free)[:recordSize*min(chunkFaces, n-first)]
-		if err = readRecords(ctx, body, buf, first); err != nil {
-			break
+	if b.col != nil {
+		freed += b.col.promote(b.n)
+	}
+	b.res.release(freed)
+}
+
+// segment decodes the records in buf, faces first.. of the file.
+func (b *binaryDecoder) segment(buf []byte, first int) error {
+	k := len(buf) / recordSize
+	switch {
+	case b.nrm.promoted():
+	case first+k >= b.trustAt:
+		// Enough of the stream has arrived to believe its count. The
+		// blocks and the whole arrays are held at once while the blocks
+		// move in.
+		if err := b.res.reserve(b.faceBytes(b.n), b.w != nil, b.what); err != nil {
+			return err
 		}
-		work <- chunk{buf, first}
+		b.promote()
+	default:
+		if err := b.res.reserve(b.faceBytes(k), b.w != nil, b.what); err != nil {
+			return err
+		}
 	}
-	close(work)
-	wg.Wait()
-	return err
+	var pos []float32
+	var idx []uint32
+	if b.pos != nil {
+		pos = b.pos.next(k)
+	} else {
+		idx = b.idx.next(k)
+	}
+	nrm := b.nrm.next(k)
+	parts := max(1, min(b.workers, k/chunkFaces))
+	if b.w != nil {
+		parts = b.w.begin(3 * k)
+	}
+	parallelRanges(k, parts, func(p, lo, hi int) { b.decodePart(p, buf, lo, hi, pos, nrm) })
+
+	var dropped []int // in order: each part's faces follow the last part's
+	anyColor := false
+	for p := range parts {
+		dropped = append(dropped, b.stats[p].dropped...)
+		b.stats[p].dropped = b.stats[p].dropped[:0]
+		anyColor = anyColor || b.anyColor[p]
+		b.anyColor[p] = false
+	}
+	if b.w != nil {
+		if need := b.w.growthBound(); need > b.weldHeld {
+			if err := b.res.reserve(need-b.weldHeld, true, b.what); err != nil {
+				return err
+			}
+			b.weldHeld = need
+		}
+		b.w.weldSegment(idx)
+	}
+	kept := k - len(dropped)
+	if len(dropped) > 0 {
+		compactFaces(pos, 9, dropped)
+		compactFaces(idx, 3, dropped)
+		compactFaces(nrm, 3, dropped)
+		compactFaces(b.colScratch[:k], 1, dropped)
+	}
+	if b.pos != nil {
+		b.pos.commit(kept)
+	} else {
+		b.idx.commit(kept)
+	}
+	b.nrm.commit(kept)
+	if err := b.storeColors(k, kept, anyColor); err != nil {
+		return err
+	}
+	b.kept += kept
+	b.dropped += len(dropped)
+	return nil
+}
+
+// storeColors stores the colours of the segment's kept faces once any face
+// has had one; the faces before the first colour get none (A = 0).
+func (b *binaryDecoder) storeColors(k, kept int, anyColor bool) error {
+	if b.col == nil && !anyColor {
+		return nil
+	}
+	if b.col == nil {
+		b.col = newFaceArray[Color](1)
+		need := b.col.faceBytes(b.kept)
+		if b.nrm.promoted() {
+			need = b.col.faceBytes(b.n)
+		}
+		if err := b.res.reserve(need, b.w != nil, b.what); err != nil {
+			return err
+		}
+		if b.nrm.promoted() {
+			b.col.promote(b.n)
+		}
+		b.col.skip(b.kept)
+	}
+	if !b.col.promoted() {
+		if err := b.res.reserve(b.col.faceBytes(k), b.w != nil, b.what); err != nil {
+			return err
+		}
+	}
+	copy(b.col.next(k), b.colScratch[:kept])
+	b.col.commit(kept)
+	return nil
+}
+
+// decodePart decodes and processes the records of faces lo..hi of the
+// segment in buf, a chunk at a time, on part p's goroutine: positions into
+// pos (a soup) or into the part's scratch and the welder's buckets,
+// normals into nrm, colours into the colour scratch.
+func (b *binaryDecoder) decodePart(p int, buf []byte, lo, hi int, pos, nrm []float32) {
+	st := &b.stats[p]
+	for f := lo; f < hi; f += chunkFaces {
+		e := min(hi, f+chunkFaces)
+		rec := buf[recordSize*f : recordSize*e]
+		var pp []float32
+		if b.w == nil {
+			pp = pos[9*f : 9*e]
+		} else {
+			pp = b.scratch[p][:9*(e-f)]
+		}
+		decodeRecords(rec, pp)
+		if b.colors.chunk(rec, b.colScratch[f:e]) {
+			b.anyColor[p] = true
+		}
+		before := len(st.dropped)
+		processFaces(pp, nrm[3*f:3*e], f, st)
+		if b.w != nil {
+			b.w.partition(p, pp, 3*f, st.dropped[before:])
+		}
+	}
+}
+
+// recordSource yields the records of a binary file a segment at a time.
+// With a helper, a goroutine reads the next segment while the caller
+// processes the last one, in a fixed set of buffers that circulate, so
+// memory is bounded however large the file is.
+type recordSource struct {
+	ctx      context.Context
+	r        io.Reader
+	n, seg   int
+	nextFace int // without a helper: the first face of the next segment
+
+	buf []byte // without a helper: the one buffer
+
+	g        group // the helper
+	full     chan recordSegment
+	free     chan []byte
+	quit     chan struct{}
+	stopped  bool
+	finished bool // the helper has ended and its panic, if any, was raised
+}
+
+// recordSegment is a segment's records, faces first.., or the error that
+// ended the reading.
+type recordSegment struct {
+	buf   []byte
+	first int
+	err   error
+}
+
+func newRecordSource(ctx context.Context, r io.Reader, n, seg, bufs int, helper bool) *recordSource {
+	s := &recordSource{ctx: ctx, r: r, n: n, seg: seg}
+	if n == 0 {
+		return s
+	}
+	if !helper {
+		s.buf = make([]byte, recordSize*seg)
+		return s
+	}
+	s.full = make(chan recordSegment, bufs)
+	s.free = make(chan []byte, bufs)
+	s.quit = make(chan struct{})
+	for range bufs {
+		s.free <- make([]byte, recordSize*seg)
+	}
+	s.g.Go(func() {
+		defer close(s.full) // also when this panics: read then raises the panic
+		for first := 0; first < n; first += seg {
+			var buf []byte
+			select {
+			case buf = <-s.free:
+			case <-s.quit:
+				return
+			}
+			buf = buf[:recordSize*min(seg, n-first)]
+			err := readRecords(ctx, r, buf, first)
+			select {
+			case s.full <- recordSegment{buf, first, err}:
+			case <-s.quit:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	})
+	return s
+}
+
+// read returns the next segment, or false after the last one.
+func (s *recordSource) read() (recordSegment, bool) {
+	if s.full == nil {
+		if s.nextFace >= s.n {
+			return recordSegment{}, false
+		}
+		first := s.nextFace
+		buf := s.buf[:recordSize*min(s.seg, s.n-first)]
+		s.nextFace += s.seg
+		return recordSegment{buf, first, readRecords(s.ctx, s.r, buf, first)}, true
+	}
+	seg, ok := <-s.full
+	if !ok {
+		s.finished = true
+		s.g.Wait() // raises the helper's panic, if it had one
+	}
+	return seg, ok
+}
+
+// recycle gives back a buffer read returned.
+func (s *recordSource) recycle(buf []byte) {
+	if s.free != nil {
+		s.free <- buf[:cap(buf)]
+	}
+}
+
+// stop ends the helper and waits for it; it may be called more than once.
+// A panic of the helper not yet raised by read is raised here.
+func (s *recordSource) stop() {
+	if s.quit == nil || s.stopped {
+		return
+	}
+	s.stopped = true
+	close(s.quit)
+	if !s.finished {
+		s.finished = true
+		s.g.Wait()
+	}
 }
 
 // readRecords fills buf with the records of faces first... It returns ctx's
 // error once ctx is done, and ErrTruncated where the input ends early (a
-// file that shrank after its size was taken).
+// file that shrank after its size was taken, a stream cut short), with the
+// offset where its data ended.
 func readRecords(ctx context.Context, r io.Reader, buf []byte, first int) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	got, err := io.ReadFull(r, buf)
+	off := int64(countEnd) + int64(recordSize)*int64(first) + int64(got)
+	face := first + got/recordSize
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		off := int64(countEnd) + int64(recordSize)*int64(first) + int64(got)
-		face := first + got/recordSize
-		return offsetError(off, ErrTruncated, "the file ends inside triangle %d", face+1)
+		return offsetError(off, ErrTruncated, "the data ends inside triangle %d", face+1)
+	}
+	var pe *ParseError
+	if errors.As(err, &pe) && pe.Line == 0 && pe.Offset < 0 {
+		pe.Offset = off // a gzip stream's error, from the decompressor that knows no position
 	}
 	return err
 }

@@ -32,7 +32,14 @@ type BudgetError struct {
 }
 
 func (e *BudgetError) Error() string {
-	s := fmt.Sprintf("needs %s; the memory budget is %d MB", FormatBytes(e.Need), e.Limit>>20)
+	return "needs " + FormatBytes(e.Need) + "; " + e.limitText()
+}
+
+// limitText is the budget's part of the message: "the memory budget is
+// 2048 MB (--cache-mb)". The decoder puts its own account of the need
+// before it.
+func (e *BudgetError) limitText() string {
+	s := fmt.Sprintf("the memory budget is %d MB", e.Limit>>20)
 	if e.Source != "" {
 		s += " (" + e.Source + ")"
 	}

@@ -3,7 +3,6 @@ package mesh
 import (
 	"bytes"
 	"encoding/binary"
-	"sync"
 )
 
 // Binary STL has two incompatible colour conventions for the 16-bit
@@ -21,28 +20,25 @@ import (
 // correctly, as no colour.
 
 // colorDecoder reads the face colours of a binary file from its records'
-// attribute words, chunk by chunk on the decoding goroutines. Most files
-// have no colour, so the colour slice is allocated only when a chunk finds
-// the first one: the faces of earlier chunks had none, so their zero
-// entries are right.
+// attribute words, chunk by chunk on the decoding goroutines. It holds only
+// the header's convention: the colours go where the caller says.
 type colorDecoder struct {
 	materialise bool  // the header follows the Materialise convention
 	def         Color // its default colour
-	faces       int
-
-	once   sync.Once // allocates colors; every writer calls it first, so the write happens after
-	colors []Color
 }
 
-func newColorDecoder(header []byte, faces int) *colorDecoder {
+func newColorDecoder(header []byte) *colorDecoder {
 	def, ok := materialiseDefault(header)
-	return &colorDecoder{materialise: ok, def: def, faces: faces}
+	return &colorDecoder{materialise: ok, def: def}
 }
 
-// chunk decodes the colours of the records in buf, the first of which is
-// face first. Any number of goroutines may call it for disjoint chunks.
-func (cd *colorDecoder) chunk(buf []byte, first int) {
-	for i := range len(buf) / recordSize {
+// chunk decodes the colours of the records in buf into dst, one a record
+// (A = 0 for a face without a colour of its own), and reports whether any
+// face has one. Any number of goroutines may call it at once.
+func (cd *colorDecoder) chunk(buf []byte, dst []Color) bool {
+	any := false
+	dst = dst[:len(buf)/recordSize]
+	for i := range dst {
 		a := binary.LittleEndian.Uint16(buf[recordSize*i+48:])
 		var c Color
 		switch {
@@ -53,12 +49,10 @@ func (cd *colorDecoder) chunk(buf []byte, first int) {
 		case a&0x8000 != 0:
 			c = Color{R: expand5(a >> 10), G: expand5(a >> 5), B: expand5(a), A: 255}
 		}
-		if c.A == 0 {
-			continue // no colour of its own
-		}
-		cd.once.Do(func() { cd.colors = make([]Color, cd.faces) })
-		cd.colors[first+i] = c
+		dst[i] = c
+		any = any || c.A != 0
 	}
+	return any
 }
 
 // materialiseDefault reports whether header follows the Materialise

@@ -2,7 +2,6 @@ package mesh
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -26,23 +25,91 @@ type Decoder struct {
 	// Path names the input in errors; empty for an anonymous stream.
 	Path string
 	// Workers bounds the goroutines that process one file's faces; 0 means
-	// GOMAXPROCS. A loader that decodes several files at once sets 1.
+	// GOMAXPROCS. A loader that decodes several files at once sets 1, and
+	// the decoder then starts no goroutine at all.
 	Workers int
 	// MaxSize caps decompressed input and input of unknown size; 0 means
 	// DefaultMaxSize. Input of known size is not capped: what it needs is
 	// proportional to the bytes that are really there.
 	MaxSize int64
+	// Budget, if not nil, admits the memory of the decode: before the
+	// decoder allocates anything whose size comes from the input, it
+	// reserves it (see Budget), and a load that cannot fit fails with a
+	// *ParseError wrapping ErrTooLarge through a *BudgetError, before the
+	// allocation. When Decode returns a mesh, exactly m.SizeBytes() stays
+	// reserved and the caller owns that reservation: it releases it when
+	// it drops the mesh. When Decode fails (or panics), nothing stays
+	// reserved.
+	Budget Budget
+	// Indexed makes Decode return an indexed mesh (Indices set, each
+	// distinct position once), welded while the faces stream in, so that
+	// the triangle soup and the indexed mesh are never held at once. The
+	// numbering is that of Mesh.Indexed: the same whatever Workers and the
+	// timing.
+	Indexed bool
+	// Stage, if not nil, is called on the decoding goroutine (the one that
+	// called Decode) as the decode enters each stage: StageReading first,
+	// then, with Indexed, StageWelding for the work left once the input is
+	// read.
+	Stage func(Stage)
+
+	// For tests: the ASCII chunk size and the binary segment size (in
+	// faces), so that small inputs take many; 0 means the defaults.
+	textChunk, segment int
+}
+
+// Stage is a part of a decode's work, as Decoder.Stage reports it.
+type Stage uint8
+
+const (
+	// StageReading: the decoder reads the input and processes its faces
+	// (an indexed binary file's faces are also welded as they come).
+	StageReading Stage = iota + 1
+	// StageWelding: the input is read, and the decoder numbers the
+	// vertices: the final renumbering of an indexed binary file, the whole
+	// weld of an ASCII one.
+	StageWelding
+)
+
+// String returns "reading" or "welding".
+func (s Stage) String() string {
+	switch s {
+	case StageReading:
+		return "reading"
+	case StageWelding:
+		return "welding"
+	}
+	return "unknown"
+}
+
+func (d Decoder) stage(s Stage) {
+	if d.Stage != nil {
+		d.Stage(s)
+	}
 }
 
 // Decode reads a whole STL file from r: binary or ASCII, gzip-compressed or
-// not. size is the number of bytes r holds, or -1 when unknown (the input
-// is then read into memory first, up to MaxSize). The decoder checks ctx
-// between chunks of about a thousand faces and returns ctx's error once it
-// is cancelled. Every error is a *ParseError that names d.Path.
+// not. size is the number of bytes r holds, or -1 when unknown. The input
+// is streamed, never held whole: a binary file segment by segment, ASCII
+// text in chunks, gzip decompressed as it is read. Input of unknown size
+// (and decompressed input) may hold at most MaxSize bytes. Input that ends
+// before size bytes is an ErrTruncated error at the line (ASCII) or byte
+// where its data ended. The decoder checks ctx between chunks and returns
+// ctx's error once it is cancelled. Every error is a *ParseError that
+// names d.Path.
 //
-// The caller owns the returned mesh.
+// Decode may use up to Workers goroutines besides the caller's; a panic on
+// any of them is raised again on the caller's goroutine (as a
+// *GoroutinePanic), so a recover there catches it.
+//
+// The caller owns the returned mesh (and, with a Budget, its reservation).
 func (d Decoder) Decode(ctx context.Context, r io.Reader, size int64) (*Mesh, error) {
-	m, err := d.decode(ctx, r, size)
+	res := &reservation{ctx: ctx, b: d.Budget}
+	defer res.releaseAll()
+	m, err := d.decode(ctx, res, r, size)
+	if err == nil {
+		err = res.settle(m)
+	}
 	if err != nil {
 		return nil, withPath(err, d.Path)
 	}
@@ -100,85 +167,83 @@ func (d Decoder) workers(faces int) int {
 	return max(1, min(d.parallelism(), (faces+chunkFaces-1)/chunkFaces))
 }
 
-func (d Decoder) decode(ctx context.Context, r io.Reader, size int64) (*Mesh, error) {
+func (d Decoder) decode(ctx context.Context, res *reservation, r io.Reader, size int64) (*Mesh, error) {
+	d.stage(StageReading)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	prefix, rest, size, err := readPrefix(r, size)
 	if err != nil {
 		return nil, err
 	}
-	if isGzip(prefix) {
-		zr, err := gzip.NewReader(io.MultiReader(bytes.NewReader(prefix), rest))
-		if err != nil {
-			return nil, offsetError(0, ErrNotSTL, "bad gzip header: %v", err)
+	if !isGzip(prefix) {
+		if size < 0 {
+			rest = &limitReader{r: rest, n: int64(len(prefix)), limit: d.maxSize()}
 		}
-		data, err := readAll(ctx, zr, d.maxSize())
-		if err != nil {
-			return nil, gzipError(err, d.maxSize())
-		}
-		if isGzip(data) {
-			return nil, offsetError(0, ErrNotSTL, "gzip inside gzip")
-		}
-		m, err := d.decodeBytes(ctx, data)
-		if m != nil {
-			m.Compressed = true
-		}
-		return m, err
+		return d.decodeSized(ctx, res, prefix, rest, size)
 	}
-	if size < 0 {
-		data, err := readAll(ctx, io.MultiReader(bytes.NewReader(prefix), rest), d.maxSize())
-		if err != nil {
-			return nil, err
-		}
-		return d.decodeBytes(ctx, data)
-	}
-	return d.decodeSized(ctx, prefix, rest, size)
-}
-
-// decodeBytes decodes data held in memory.
-func (d Decoder) decodeBytes(ctx context.Context, data []byte) (*Mesh, error) {
-	n := min(len(data), prefixLen)
-	return d.decodeSized(ctx, data[:n], bytes.NewReader(data[n:]), int64(len(data)))
-}
-
-// decodeSized decodes an input of known size whose first bytes, prefix,
-// are already read; rest yields the others.
-func (d Decoder) decodeSized(ctx context.Context, prefix []byte, rest io.Reader, size int64) (*Mesh, error) {
-	format, err := detect(prefix, size)
+	// gzip: decompress as the decoder reads, never more than MaxSize bytes.
+	zr, err := newGzipReader(io.MultiReader(bytes.NewReader(prefix), rest), d.maxSize())
 	if err != nil {
 		return nil, err
 	}
-	if format == Binary {
-		return d.decodeBinary(ctx, prefix, rest, size)
+	inner, innerRest, innerSize, err := readPrefix(&limitReader{r: zr, limit: d.maxSize()}, -1)
+	if err != nil {
+		var pe *ParseError
+		if !errors.As(err, &pe) || !errors.Is(pe, ErrTruncated) {
+			return nil, err
+		}
+		// Cut within its first bytes: decode what came, so that the error
+		// says where it ended.
+		pe.Offset = int64(len(inner))
+		if _, derr := detect(inner, -1); derr != nil {
+			return nil, pe
+		}
+		innerRest, innerSize = errReader{pe}, -1
 	}
-	if size <= int64(len(prefix)) {
-		return d.decodeASCII(ctx, prefix)
+	if isGzip(inner) {
+		return nil, offsetError(0, ErrNotSTL, "gzip inside gzip")
 	}
-	// The whole text is parsed in memory, in a recycled buffer: the
-	// mesh keeps nothing of it, and a folder of ASCII files would
-	// otherwise have the garbage collector running every few files.
-	buf := getBuffer(size)
-	defer putBuffer(buf)
-	n, err := readFull(ctx, io.MultiReader(bytes.NewReader(prefix), rest), buf)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+	m, err := d.decodeSized(ctx, res, inner, innerRest, innerSize)
+	if m != nil {
+		m.Compressed = true
+	}
+	return m, err
+}
+
+// decodeSized decodes an input whose first bytes, prefix, are already
+// read; rest yields the others. size is the input's size, which its data
+// may fall short of, or -1 when unknown.
+func (d Decoder) decodeSized(ctx context.Context, res *reservation, prefix []byte, rest io.Reader, size int64) (*Mesh, error) {
+	format, err := detect(prefix, size)
+	if err != nil {
+		if short := size >= 0 && int64(len(prefix)) < min(size, prefixLen); short && !errors.Is(err, ErrTruncated) {
+			// Too little came to tell what it is: it ended early.
+			return nil, offsetError(int64(len(prefix)), ErrTruncated, "the data ends at byte %d of the %d its size promised", len(prefix), size)
+		}
 		return nil, err
 	}
-	return d.decodeASCII(ctx, buf[:n]) // a file that shrank is parsed as it is
+	if size >= 0 {
+		rest = io.LimitReader(rest, max(0, size-int64(len(prefix)))) // a file that grew is read as it was measured
+	}
+	if format == Binary {
+		return d.decodeBinary(ctx, res, prefix, rest, size)
+	}
+	return d.decodeASCII(ctx, res, prefix, rest, size)
 }
 
 // maxPooled is the largest buffer kept for reuse.
 const maxPooled = 64 << 20
 
-// textBuffers holds buffers for ASCII files, as *[]byte.
+// textBuffers holds buffers for ASCII text, as *[]byte: a folder of ASCII
+// files would otherwise have the garbage collector running every few files.
 var textBuffers sync.Pool
 
 // getBuffer returns a buffer of length n, recycled when one is big enough.
-func getBuffer(n int64) []byte {
-	if p, ok := textBuffers.Get().(*[]byte); ok && int64(cap(*p)) >= n {
+func getBuffer(n int) []byte {
+	if p, ok := textBuffers.Get().(*[]byte); ok && cap(*p) >= n {
 		return (*p)[:n]
 	}
-	// Not make followed by copy: the compiler turns that pair into one
-	// non-preemptible clear of the whole buffer, which stalls the garbage
-	// collector's preemption signals (measured: hundreds of retries and
-	// up to 3x the decode time on a 50 MB file).
 	return make([]byte, n)
 }
 
@@ -189,9 +254,10 @@ func putBuffer(b []byte) {
 	}
 }
 
-// readPrefix reads the first prefixLen bytes of r (fewer if r ends first, in
-// which case size becomes the true size). It returns them and a reader for
-// the rest.
+// readPrefix reads the first prefixLen bytes of r (fewer if r ends first)
+// and returns them and a reader for the rest. If r ends within them, size
+// becomes their number when it was unknown (-1); a known size is kept, and
+// the decoders find the data short of it.
 func readPrefix(r io.Reader, size int64) (prefix []byte, rest io.Reader, _ int64, _ error) {
 	n := prefixLen
 	if size >= 0 && size < int64(n) {
@@ -201,75 +267,25 @@ func readPrefix(r io.Reader, size int64) (prefix []byte, rest io.Reader, _ int64
 	got, err := io.ReadFull(r, prefix)
 	switch {
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return prefix[:got], eofReader{}, int64(got), nil
+		if size < 0 {
+			size = int64(got)
+		}
+		return prefix[:got], eofReader{}, size, nil
 	case err != nil:
-		return nil, nil, 0, err
+		return prefix[:got], nil, 0, err
 	case size >= 0 && got == int(size):
 		return prefix, eofReader{}, size, nil
 	}
 	return prefix, r, size, nil
 }
 
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 func isGzip(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b }
-
-// gzipError turns an error from reading a gzip stream into a sentinel-wrapping one.
-func gzipError(err error, max int64) error {
-	switch {
-	case errors.Is(err, ErrTooLarge), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return err
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return offsetError(-1, ErrTruncated, "gzip stream ends early")
-	}
-	return offsetError(-1, ErrNotSTL, "bad gzip data: %v", err)
-}
-
-// readChunk is the read size of readAll and readFull: each read is
-// followed by a check of the context, so cancelling takes effect within one
-// chunk.
-const readChunk = 1 << 20
-
-// readAll reads r to its end into memory. It fails with ErrTooLarge once
-// more than limit bytes arrive, and with ctx's error once ctx is done.
-func readAll(ctx context.Context, r io.Reader, limit int64) ([]byte, error) {
-	buf := make([]byte, 0, 64<<10)
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+readChunk)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit {
-			return nil, offsetError(limit, ErrTooLarge, "more than %d bytes", limit)
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
-// readFull fills buf from r, checking ctx between chunks. It returns the
-// bytes read before r ended or failed.
-func readFull(ctx context.Context, r io.Reader, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		if err := ctx.Err(); err != nil {
-			return n, err
-		}
-		m, err := io.ReadFull(r, buf[n:min(len(buf), n+readChunk)])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
-}

@@ -134,7 +134,7 @@ func TestDecodeErrors(t *testing.T) {
 		{file: "bad_vertex_outside.stl", want: ErrSyntax, line: 2, offset: -1, message: "outside a facet"},
 		{file: "bad_facet_in_facet.stl", want: ErrSyntax, line: 5, offset: -1, message: "no \"endfacet\""},
 		{file: "bad_endsolid_in_facet.stl", want: ErrSyntax, line: 5, offset: -1, message: "no \"endfacet\""},
-		{file: "bad_truncated.stl.gz", want: ErrTruncated, offset: -1, message: "gzip"},
+		{file: "bad_truncated.stl.gz", want: ErrTruncated, line: 1, offset: 9, message: "gzip stream ends early"},
 		{file: "bad_gzip_in_gzip.stl.gz", want: ErrNotSTL, offset: 0, message: "gzip inside gzip"},
 		{file: "bad_bomb.stl.gz", max: 1 << 20, want: ErrTooLarge, offset: 1 << 20, message: "more than 1048576 bytes"},
 	}
@@ -248,16 +248,13 @@ func TestColorConventions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			header := make([]byte, headerSize)
 			copy(header, tt.header)
-			cd := newColorDecoder(header, 2)
+			cd := newColorDecoder(header)
 			var rec [2 * recordSize]byte // face 1 has the attribute word under test
 			binary.LittleEndian.PutUint16(rec[recordSize+48:], tt.attr)
-			cd.chunk(rec[:], 0)
-			got := Color{}
-			if cd.colors != nil {
-				got = cd.colors[1]
-			}
-			if got != tt.want {
-				t.Errorf("got %v, want %v", got, tt.want)
+			got := make([]Color, 2)
+			any := cd.chunk(rec[:], got)
+			if got[1] != tt.want || any != (tt.want.A != 0) {
+				t.Errorf("got %v (any colour: %v), want %v", got[1], any, tt.want)
 			}
 		})
 	}

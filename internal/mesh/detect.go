@@ -18,7 +18,8 @@ const (
 // some ASCII files start with a byte-order mark or blank lines, some binary
 // files carry bytes after the last record. The rules, in order:
 //
-//  1. a binary count that accounts for the size exactly means binary;
+//  1. a binary count that accounts for the size exactly means binary (for
+//     input of unknown size: a count with a byte that is not text);
 //  2. "solid" (or "facet") as the first word, on a line free of control
 //     bytes, followed by "facet", "endsolid" or the end, means ASCII;
 //  3. text without control bytes is ASCII if it starts with "solid" and not
@@ -26,8 +27,8 @@ const (
 //  4. anything else is binary if its count fits in the size, with trailing
 //     bytes tolerated, and truncated if not.
 //
-// size may be -1 (unknown, for DecodeHeader only); rules 1 and 4 then take
-// the count on trust.
+// size may be -1 (unknown: gzip, or a stream); rule 4 then takes the
+// count on trust.
 func detect(prefix []byte, size int64) (Format, error) {
 	if size == 0 {
 		return 0, offsetError(0, ErrEmpty, "the file has no bytes")
@@ -36,6 +37,12 @@ func detect(prefix []byte, size int64) (Format, error) {
 	if len(prefix) >= countEnd {
 		count = int64(binary.LittleEndian.Uint32(prefix[headerSize:countEnd]))
 		if countEnd+recordSize*count == size {
+			return Binary, nil
+		}
+		// A stream of unknown size cannot be measured against the count
+		// (rule 1), but a count with a byte that is not text cannot be
+		// part of an ASCII file, whatever its first lines look like.
+		if size < 0 && !isText(prefix[headerSize:countEnd]) {
 			return Binary, nil
 		}
 	}

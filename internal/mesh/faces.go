@@ -112,3 +112,43 @@ func dropFaces(m *Mesh, dropped []int) {
 	}
 	m.Dropped += len(dropped)
 }
+
+// compactFaces removes the faces numbered in dropped (in increasing order)
+// from s, stride values a face, in place, and returns what is left.
+func compactFaces[T any](s []T, stride int, dropped []int) []T {
+	if s == nil {
+		return nil
+	}
+	keep, d := 0, 0
+	for f := range len(s) / stride {
+		if d < len(dropped) && dropped[d] == f {
+			d++
+			continue
+		}
+		if keep != f {
+			copy(s[keep*stride:(keep+1)*stride], s[f*stride:(f+1)*stride])
+		}
+		keep++
+	}
+	return s[:keep*stride]
+}
+
+// processParallel runs processFaces over whole arrays in chunks on
+// workers goroutines (the caller's alone when workers is 1) and returns the
+// merged stats.
+func processParallel(pos, nrm []float32, workers int) faceStats {
+	faces := len(pos) / 9
+	stats := make([]faceStats, workers)
+	parallel(workers, func(w int) {
+		stats[w] = newFaceStats()
+		for first := w * chunkFaces; first < faces; first += workers * chunkFaces {
+			end := min(faces, first+chunkFaces)
+			processFaces(pos[9*first:9*end], nrm[3*first:3*end], first, &stats[w])
+		}
+	})
+	total := newFaceStats()
+	for w := range stats {
+		total.merge(&stats[w])
+	}
+	return total
+}

@@ -2,7 +2,6 @@ package mesh
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"io"
 )
@@ -18,7 +17,8 @@ type Header struct {
 // DecodeHeader reads only the first few kilobytes of r and reports the
 // format and, for binary files, the triangle count it claims, without
 // decoding faces. size is r's size or -1. A count that the size cannot hold
-// is an ErrTruncated error, as Decode would give.
+// is an ErrTruncated error, as Decode would give. Where Decode succeeds,
+// DecodeHeader agrees with it on the format, the compression and the count.
 func DecodeHeader(r io.Reader, size int64) (Header, error) {
 	prefix, rest, size, err := readPrefix(r, size)
 	if err != nil {
@@ -26,23 +26,19 @@ func DecodeHeader(r io.Reader, size int64) (Header, error) {
 	}
 	var h Header
 	if isGzip(prefix) {
-		zr, err := gzip.NewReader(io.MultiReader(bytes.NewReader(prefix), rest))
+		zr, err := newGzipReader(io.MultiReader(bytes.NewReader(prefix), rest), DefaultMaxSize)
 		if err != nil {
-			return Header{}, offsetError(0, ErrNotSTL, "bad gzip header: %v", err)
+			return Header{}, withPath(err, "")
 		}
-		inner := make([]byte, prefixLen)
-		n, err := io.ReadFull(zr, inner)
-		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-			return Header{}, gzipError(err, DefaultMaxSize)
+		prefix, _, size, err = readPrefix(zr, -1)
+		if err != nil {
+			return Header{}, withPath(err, "")
 		}
-		prefix, size, h.Compressed = inner[:n], -1, true
-		if n < prefixLen {
-			size = int64(n) // the whole decompressed input
-		}
+		h.Compressed = true
 	}
 	h.Format, err = detect(prefix, size)
 	if err != nil {
-		return Header{}, err
+		return Header{}, withPath(err, "")
 	}
 	if h.Format == Binary {
 		h.Faces = int(binary.LittleEndian.Uint32(prefix[headerSize:countEnd]))
@@ -50,9 +46,6 @@ func DecodeHeader(r io.Reader, size int64) (Header, error) {
 		return h, nil
 	}
 	h.Faces = -1
-	b := skipBOMAndSpace(prefix)
-	if hasKeyword(b, "solid") {
-		h.Name = string(bytes.TrimSpace([]byte(firstLine(b[len("solid"):], 200))))
-	}
+	h.Name = firstSolidName(prefix, len(prefix) < prefixLen)
 	return h, nil
 }

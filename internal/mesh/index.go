@@ -1,10 +1,9 @@
 package mesh
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
-	"sync"
-	"sync/atomic"
 )
 
 // Indexed returns m as an indexed mesh: every distinct position stored once
@@ -12,7 +11,12 @@ import (
 // transforms and uploads each vertex once. Positions match when their bits
 // do, with -0 equal to +0. The result shares Normals, Colors and Solids with
 // m; m itself is returned when it is already indexed. It uses up to
-// GOMAXPROCS goroutines.
+// GOMAXPROCS goroutines; a panic on one of them is raised again on the
+// caller's goroutine.
+//
+// The vertex numbers are the same whatever the number of goroutines, and
+// the same as those of a Decoder with Indexed set that decodes the faces of
+// m (when it drops none).
 func (m *Mesh) Indexed() *Mesh {
 	return m.IndexedWorkers(0)
 }
@@ -29,86 +33,239 @@ func (m *Mesh) IndexedWorkers(workers int) *Mesh {
 
 // weld finds the distinct positions among the corners in pos (three floats
 // each) and returns them with one index per corner.
-//
-// Looking each corner up in one big hash table would miss the cache on
-// almost every corner. Instead the corners are partitioned by hash into
-// shards small enough that a shard's table stays in cache, and the shards
-// are welded in parallel:
-//
-//  1. each worker copies its range of corners (position bits and corner
-//     number) into its own bucket per shard: buckets are sized from the
-//     expected share of a good hash plus slack, and the rare overflow goes
-//     to a spill slice, so no count pass and no lock is needed;
-//  2. each shard is welded with its own open-addressing table, reading its
-//     buckets in order and keeping its distinct keys;
-//  3. shard-local vertex numbers become global by adding the vertices of
-//     earlier shards, and the distinct keys become the positions.
-//
-// Every pass reads memory in order; only the final write of each corner's
-// index is scattered. Vertex numbers follow shard order, not file order.
-// shardCorners is about how many corners a shard gets: few shards keep the
-// partition's writes local, and a shard's distinct keys (about a sixth of
-// its corners) still fit their table in a core's L2 cache. Measured on 2M
-// faces: 2^14 corners a shard 150 ms, 2^17 105 ms, 2^18 87 ms, 2^19 93 ms.
-const shardCorners = 1 << 18
-
 func weld(pos []float32, workers int) (verts []float32, idx []uint32) {
 	corners := len(pos) / 3
 	idx = make([]uint32, corners)
 	if corners == 0 {
 		return nil, idx
 	}
+	w := newWelder(corners, workers)
+	const seg = 3 * soupWeldSegment // corners a segment
+	for lo := 0; lo < corners; lo += seg {
+		hi := min(corners, lo+seg)
+		parts := w.begin(hi - lo)
+		p := pos[3*lo : 3*hi]
+		parallelRanges((hi-lo)/3, parts, func(part, f0, f1 int) {
+			w.partition(part, p[9*f0:9*f1], 3*f0, nil)
+		})
+		w.weldSegment(idx[lo:hi])
+	}
+	verts, err := w.finish(idx)
+	if err != nil {
+		// More than 2^32 distinct positions: no uint32 index can number them.
+		panic("mesh: " + err.Error())
+	}
+	return verts, idx
+}
+
+// soupWeldSegment is how many faces of a soup in memory weld works on at
+// once: large segments keep each shard's table warm across many lookups,
+// bounded ones keep the buckets (16 bytes a corner) from growing with the
+// mesh.
+const soupWeldSegment = 1 << 20
+
+// A welder numbers the distinct corner positions of a mesh whose faces
+// arrive segment by segment, so that the whole triangle soup need never be
+// held.
+//
+// Looking each corner up in one big hash table would miss the cache on
+// almost every corner. Instead the corners are partitioned by hash into
+// shards small enough that a shard's table stays in cache, and the shards
+// are welded in parallel. For each segment:
+//
+//  1. partition: the segment is cut into contiguous parts, one per worker,
+//     and each worker copies its part's corners (position bits and corner
+//     number) into its own bucket per shard: buckets are sized from the
+//     expected share of a good hash plus slack, and the rare overflow goes
+//     to a spill slice, so no count pass and no lock is needed;
+//  2. weld: each shard looks its buckets up in its own open-addressing
+//     table, kept from segment to segment, reading the parts in order, and
+//     writes each corner's shard and shard-local number into the index
+//     array.
+//
+// Once every segment is in, finish numbers the vertices globally: those of
+// shard s follow those of shards 0..s-1, in order of first appearance, and
+// the packed (shard, local number) of every corner becomes a global number
+// in one pass over the indices in order. Every pass reads memory in order;
+// only the weld's write of each corner's index is scattered, within its
+// segment.
+//
+// Because each shard sees its corners in file order, whatever the parts,
+// the numbering depends only on the corners and the shard count, which
+// depends only on the number of corners: never on the workers, the
+// segments or the timing.
+type welder struct {
+	shardBits int
+	localBits int    // 32 - shardBits: the bits of the local number in a packed index
+	escape    uint32 // the local number that means "see escapes": all localBits ones
+	workers   int
+	tables    []weldTable   // one per shard, kept from segment to segment
+	parts     []weldBuckets // one per part of the current segment
+	nparts    int
+	// escapes[s] holds, in corner order, the local numbers of shard s that
+	// do not fit localBits (only a hash flooded with one shard's keys gets
+	// there: a shard holds about 2^18 corners).
+	escapes [][]uint32
+}
+
+// shardCorners is about how many corners a shard gets: few shards keep the
+// partition's writes local, and a shard's distinct keys (about a sixth of
+// its corners) still fit their table in a core's L2 cache. Measured on 2M
+// faces: 2^14 corners a shard 150 ms, 2^17 105 ms, 2^18 87 ms, 2^19 93 ms.
+const shardCorners = 1 << 18
+
+// newWelder returns a welder for a mesh of about corners corners, on at
+// most workers goroutines.
+func newWelder(corners, workers int) *welder {
 	shardBits := 0
 	for corners>>shardBits > shardCorners && shardBits < 10 {
 		shardBits++
 	}
-	shards := 1 << shardBits
-	workers = max(1, min(workers, corners/(1<<14)))
-
-	// 1. Partition.
-	parts := make([]weldBuckets, workers)
-	parallelRanges(corners, workers, func(w, lo, hi int) {
-		b := newWeldBuckets(shards, hi-lo)
-		for v := lo; v < hi; v++ {
-			k := keyAt(pos, v)
-			b.add(shardOf(hashKey(k), shardBits), weldEntry{key: k, corner: uint32(v)})
-		}
-		parts[w] = b
-	})
-	// 2. Weld each shard.
-	keys := make([][][3]uint32, shards) // distinct keys of each shard
-	forEachShard(shards, workers, func(t *weldTable, s int) {
-		t.reset(corners / shards / 3)
-		for w := range parts {
-			parts[w].each(s, t.weld)
-		}
-		keys[s] = t.keys
-		t.keys = nil
-	})
-	// 3. Number globally and make the positions.
-	base := make([]int, shards+1)
-	for s := range shards {
-		base[s+1] = base[s] + len(keys[s])
+	w := &welder{
+		shardBits: shardBits,
+		localBits: 32 - shardBits,
+		escape:    uint32(uint64(1)<<(32-shardBits) - 1),
+		workers:   max(1, workers),
+		tables:    make([]weldTable, 1<<shardBits),
+		escapes:   make([][]uint32, 1<<shardBits),
 	}
-	verts = make([]float32, 3*base[shards])
-	forEachShard(shards, workers, func(_ *weldTable, s int) {
-		for k, key := range keys[s] {
-			v := verts[3*(base[s]+k) : 3*(base[s]+k)+3 : 3*(base[s]+k)+3]
-			v[0], v[1], v[2] = math.Float32frombits(key[0]), math.Float32frombits(key[1]), math.Float32frombits(key[2])
+	per := corners >> shardBits / 6 // distinct keys expected in a shard
+	for s := range w.tables {
+		w.tables[s].reset(per)
+	}
+	return w
+}
+
+// begin prepares the welder for a segment of corners corners and returns
+// how many parts to cut it into: the caller then calls partition once for
+// each part, in parallel, and weldSegment.
+func (w *welder) begin(corners int) int {
+	w.nparts = max(1, min(w.workers, corners/(1<<14)))
+	for len(w.parts) < w.nparts {
+		w.parts = append(w.parts, weldBuckets{})
+	}
+	for p := range w.nparts {
+		w.parts[p].reset(len(w.tables), corners/w.nparts+1)
+	}
+	return w.nparts
+}
+
+// partition copies the corners of the faces in pos (nine floats each) into
+// part's buckets; first is the segment's number of pos's first corner.
+// skip lists faces to leave out, numbered as first/3 numbers pos's first
+// face, in increasing order. Calls for different parts may run at once;
+// each part's faces must follow those of the parts before it.
+func (w *welder) partition(part int, pos []float32, first int, skip []int) {
+	b := &w.parts[part]
+	faces := len(pos) / 9
+	for f := range faces {
+		if len(skip) > 0 && skip[0] == first/3+f {
+			skip = skip[1:]
+			continue
 		}
-		b := uint32(base[s])
-		for w := range parts {
-			parts[w].each(s, func(entries []weldEntry) {
-				for _, e := range entries {
-					idx[e.corner] = b + e.key[0]
+		for c := range 3 {
+			v := 3*f + c
+			k := keyAt(pos, v)
+			b.add(shardOf(hashKey(k), w.shardBits), weldEntry{key: k, corner: uint32(first + v)})
+		}
+	}
+}
+
+// growthBound returns the most bytes the tables may hold once the current
+// segment is welded, were every corner in it new.
+func (w *welder) growthBound() int64 {
+	var n int64
+	for s := range w.tables {
+		e := 0
+		for p := range w.nparts {
+			e += w.parts[p].count(s)
+		}
+		n += w.tables[s].boundAfter(e)
+	}
+	return n
+}
+
+// weldSegment welds the corners the partition calls copied and writes each
+// one's packed number into idx, the segment's indices.
+func (w *welder) weldSegment(idx []uint32) {
+	forEach(len(w.tables), w.workers, func(s int) {
+		t := &w.tables[s]
+		hi := uint32(s) << w.localBits
+		for p := range w.nparts {
+			w.parts[p].each(s, func(entries []weldEntry) {
+				for i := range entries {
+					id := t.insert(entries[i].key)
+					if id >= w.escape {
+						w.escapes[s] = append(w.escapes[s], id)
+						id = w.escape
+					}
+					idx[entries[i].corner] = hi | id
 				}
 			})
 		}
 	})
-	return verts, idx
 }
 
-// weldBuckets holds one worker's corners grouped by shard: bucket s is
+// vertices returns the number of distinct positions welded so far.
+func (w *welder) vertices() int {
+	n := 0
+	for s := range w.tables {
+		n += len(w.tables[s].keys)
+	}
+	return n
+}
+
+// finish numbers the vertices globally, rewrites the packed numbers in idx
+// (every corner of the mesh, as weldSegment wrote them) and returns the
+// distinct positions. The tables are dropped.
+func (w *welder) finish(idx []uint32) ([]float32, error) {
+	shards := len(w.tables)
+	base := make([]uint32, shards+1)
+	total := 0
+	for s := range shards {
+		base[s] = uint32(total)
+		total += len(w.tables[s].keys)
+		if total > math.MaxUint32 {
+			return nil, fmt.Errorf("%w: more than %d distinct vertices", ErrTooLarge, uint32(math.MaxUint32))
+		}
+	}
+	verts := make([]float32, 3*total)
+	forEach(shards, w.workers, func(s int) {
+		v := verts[3*int(base[s]):]
+		for k, key := range w.tables[s].keys {
+			p := v[3*k : 3*k+3 : 3*k+3]
+			p[0], p[1], p[2] = math.Float32frombits(key[0]), math.Float32frombits(key[1]), math.Float32frombits(key[2])
+		}
+		w.tables[s] = weldTable{}
+	})
+	escaped := false
+	for s := range w.escapes {
+		escaped = escaped || len(w.escapes[s]) > 0
+	}
+	mask, shift := uint32(uint64(1)<<w.localBits-1), w.localBits
+	if !escaped {
+		parallelRanges(len(idx), max(1, min(w.workers, len(idx)/(1<<16))), func(_, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				v := idx[i]
+				idx[i] = base[v>>shift] + v&mask
+			}
+		})
+	} else {
+		next := make([]int, shards) // next escape of each shard
+		for i, v := range idx {
+			s, local := v>>shift, v&mask
+			if local == w.escape {
+				local = w.escapes[s][next[s]]
+				next[s]++
+			}
+			idx[i] = base[s] + local
+		}
+	}
+	w.tables, w.parts, w.escapes = nil, nil, nil
+	return verts, nil
+}
+
+// weldBuckets holds one part's corners grouped by shard: bucket s is
 // buf[s*size:][:fill[s]], followed by spill[s] once it is full.
 type weldBuckets struct {
 	buf   []weldEntry
@@ -117,13 +274,22 @@ type weldBuckets struct {
 	spill [][]weldEntry
 }
 
-func newWeldBuckets(shards, corners int) weldBuckets {
+// reset empties b and sizes it for corners corners over shards shards,
+// reusing its memory when it is big enough.
+func (b *weldBuckets) reset(shards, corners int) {
 	size := corners/shards + corners/shards/8 + 64
-	return weldBuckets{
-		buf:   make([]weldEntry, shards*size),
-		size:  size,
-		fill:  make([]int, shards),
-		spill: make([][]weldEntry, shards),
+	if cap(b.buf) < shards*size {
+		b.buf = make([]weldEntry, shards*size)
+	}
+	b.buf = b.buf[:shards*size]
+	b.size = size
+	if len(b.fill) != shards {
+		b.fill = make([]int, shards)
+		b.spill = make([][]weldEntry, shards)
+	}
+	clear(b.fill)
+	for s := range b.spill {
+		b.spill[s] = b.spill[s][:0]
 	}
 }
 
@@ -136,7 +302,11 @@ func (b *weldBuckets) add(s int, e weldEntry) {
 	b.spill[s] = append(b.spill[s], e)
 }
 
-// each calls fn with the entries of shard s, in one or two runs.
+// count returns the entries of shard s.
+func (b *weldBuckets) count(s int) int { return b.fill[s] + len(b.spill[s]) }
+
+// each calls fn with the entries of shard s, in one or two runs, in the
+// order they were added.
 func (b *weldBuckets) each(s int, fn func([]weldEntry)) {
 	fn(b.buf[s*b.size : s*b.size+b.fill[s]])
 	if len(b.spill[s]) > 0 {
@@ -144,39 +314,15 @@ func (b *weldBuckets) each(s int, fn func([]weldEntry)) {
 	}
 }
 
-// weldEntry is a corner in a shard bucket. Once its shard is welded,
-// key[0] holds the corner's shard-local vertex number instead of the x bits.
+// weldEntry is a corner in a shard bucket: its position's bits and its
+// number in the segment.
 type weldEntry struct {
 	key    [3]uint32
 	corner uint32
 }
 
-// forEachShard calls fn for every shard, on workers goroutines that take
-// the next unclaimed shard (shards differ in size), each with its own table.
-// With one worker it runs on the caller's goroutine.
-func forEachShard(shards, workers int, fn func(t *weldTable, s int)) {
-	if workers == 1 {
-		var t weldTable
-		for s := range shards {
-			fn(&t, s)
-		}
-		return
-	}
-	var nextShard atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			var t weldTable
-			for s := int(nextShard.Add(1) - 1); s < shards; s = int(nextShard.Add(1) - 1) {
-				fn(&t, s)
-			}
-		})
-	}
-	wg.Wait()
-}
-
 // weldTable is an open-addressing hash table of the distinct keys of one
-// shard, reused from shard to shard.
+// shard.
 type weldTable struct {
 	slots []uint32    // vertex number + 1, 0 for an empty slot
 	keys  [][3]uint32 // the distinct keys, in order of first appearance
@@ -184,9 +330,13 @@ type weldTable struct {
 
 // reset empties the table and makes room for about n keys.
 func (t *weldTable) reset(n int) {
-	t.resize(max(1024, 1<<bits.Len(uint(2*n))))
+	t.resize(slotsFor(n))
 	t.keys = make([][3]uint32, 0, n+1)
 }
+
+// slotsFor returns the table size for n keys: a power of two, at least
+// 1024 and at least twice n, as insert keeps it.
+func slotsFor(n int) int { return max(1024, 1<<bits.Len(uint(2*n))) }
 
 func (t *weldTable) resize(size int) {
 	if cap(t.slots) < size {
@@ -196,22 +346,31 @@ func (t *weldTable) resize(size int) {
 	clear(t.slots)
 }
 
-// weld numbers the keys of entries, new ones after those already in the
-// table, and stores each entry's number in its key[0].
-func (t *weldTable) weld(entries []weldEntry) {
-	for i := range entries {
-		e := &entries[i]
-		id, found := t.find(e.key)
-		if !found {
-			t.keys = append(t.keys, e.key)
-			t.slots[id] = uint32(len(t.keys))
-			id = uint32(len(t.keys) - 1)
-			if 2*len(t.keys) > len(t.slots) {
-				t.grow()
-			}
-		}
-		e.key[0] = id
+// boundAfter returns the most memory the table may hold after e more
+// inserts: append at most doubles the keys, grow keeps the slots a power
+// of two above twice the keys.
+func (t *weldTable) boundAfter(e int) int64 {
+	n := len(t.keys) + e
+	keys := cap(t.keys)
+	if n > keys {
+		keys = 2*n + 8
 	}
+	return int64(max(cap(t.slots), slotsFor(n)))*4 + int64(keys)*12
+}
+
+// insert returns the number of key, adding it after the keys already in
+// the table if it is new.
+func (t *weldTable) insert(key [3]uint32) uint32 {
+	id, found := t.find(key)
+	if found {
+		return id
+	}
+	t.keys = append(t.keys, key)
+	t.slots[id] = uint32(len(t.keys))
+	if 2*len(t.keys) > len(t.slots) {
+		t.grow()
+	}
+	return uint32(len(t.keys) - 1)
 }
 
 // find returns the vertex number of key and true, or the free slot where
@@ -231,7 +390,7 @@ func (t *weldTable) find(key [3]uint32) (uint32, bool) {
 
 // grow doubles the table and reinserts the keys.
 func (t *weldTable) grow() {
-	t.resize(2 * len(t.slots))
+	t.slots = make([]uint32, 2*len(t.slots))
 	mask := uint64(len(t.slots) - 1)
 	for i, k := range t.keys {
 		h := hashKey(k) & mask
@@ -271,26 +430,4 @@ func shardOf(h uint64, shardBits int) int {
 		return 0
 	}
 	return int(h >> (64 - shardBits))
-}
-
-// parallelRanges splits [0, n) into workers contiguous ranges and calls
-// fn for each, in parallel; see parallel.
-func parallelRanges(n, workers int, fn func(w, lo, hi int)) {
-	parallel(workers, func(w int) { fn(w, w*n/workers, (w+1)*n/workers) })
-}
-
-// parallel calls fn(0) ... fn(n-1), each on its own goroutine, and returns
-// when all are done. With n = 1 it calls fn on the caller's goroutine: a
-// caller on a thread of its own (a loader's low-priority worker) keeps the
-// work there, and a panic stays where the caller can recover it.
-func parallel(n int, fn func(i int)) {
-	if n == 1 {
-		fn(0)
-		return
-	}
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { fn(i) })
-	}
-	wg.Wait()
 }
