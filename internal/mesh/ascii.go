@@ -26,11 +26,13 @@ import (
 //   - After "facet", "outer", "endloop" and "endfacet", words are skipped up
 //     to the end of the line or the next keyword ("normal 0 0 1", "loop",
 //     "42").
-//   - A solid's name runs to the end of its line, or to a "facet" followed
-//     by "normal" on the same line (so that a name may hold the word
-//     "facet" and a file without line breaks still parses); the words after
-//     "endsolid" are skipped likewise. Names keep their inner white space
-//     and are cut to maxName bytes.
+//   - A solid's name runs to the end of its line, to "endsolid", or to a
+//     "facet" followed by "normal" on the same line (so that a name may
+//     hold the word "facet" and a file without line breaks still parses).
+//     The words after "endsolid" are skipped likewise, up to the end of the
+//     line, "facet normal" or a "solid" after at least one word (the name
+//     repeated: "endsolid a solid b"; "endsolid Solid Body" is one name).
+//     Names keep their inner white space and are cut to maxName bytes.
 //   - A vertex's three coordinates may span lines.
 //
 // A coordinate that is not a number, a facet without exactly three
@@ -324,7 +326,7 @@ func (a *asciiDecoder) mesh(d Decoder) (*Mesh, error) {
 		return nil, err
 	}
 	m.Indices = make([]uint32, 3*faces)
-	w := newWelder(3*faces, a.workers)
+	w := newWelder(3*faces, a.workers, true)
 	var held int64
 	off := 0
 	for i, blk := range a.pos.blocks {
@@ -535,8 +537,8 @@ const (
 	modeStmt     uint8 = iota // a keyword
 	modeCoord                 // a vertex coordinate
 	modeJunk                  // skipped, up to the end of the line or a keyword
-	modeEndsolid              // skipped, up to the end of the line or "facet normal"
-	modeName                  // a solid's name, up to the end of the line or "facet normal"
+	modeEndsolid              // skipped, up to the end of the line, "facet normal" or "solid"
+	modeName                  // a solid's name, up to the end of the line, "facet normal" or "endsolid"
 )
 
 // asciiParser parses a run of ASCII text, chunk by chunk, keeping its
@@ -557,6 +559,7 @@ type asciiParser struct {
 	gap       []byte // blanks after the name's last word, kept until its next
 	nameCut   int    // len(name) before a "facet" that may yet end it
 	maybe     int    // in a name or after "endsolid": the line of a "facet" that "normal" would make a statement; 0 if none
+	skipped   int    // words skipped after "endsolid"
 
 	pos     []float32 // vertices read, in pos[:n]: whole faces, then those of an open facet
 	n       int
@@ -697,6 +700,17 @@ func (p *asciiParser) word(w []byte) {
 				return // "normal" is junk after "facet"
 			}
 		}
+		switch {
+		case p.mode == modeName && len(w) == len("endsolid") && equalFold(w, "endsolid"):
+			p.endName()
+			p.statement(w, p.line())
+			return
+		case p.mode == modeEndsolid && p.skipped > 0 && len(w) == len("solid") && equalFold(w, "solid"):
+			p.mode = modeStmt
+			p.statement(w, p.line())
+			return
+		}
+		p.skipped++
 		if p.mode == modeName {
 			p.nameCut = len(p.name)
 			if len(p.name) > 0 {
@@ -783,7 +797,7 @@ func (p *asciiParser) statement(kw []byte, line int) {
 				return
 			case equalFold(kw, "endsolid"):
 				p.noFacet(line, "endsolid")
-				p.mode = modeEndsolid
+				p.mode, p.skipped = modeEndsolid, 0
 				return
 			}
 		case 's':

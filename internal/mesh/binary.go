@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"unsafe"
 )
 
 // Segment sizes of the binary decoder, in faces. The decoder reads a
@@ -57,10 +58,10 @@ func (d Decoder) decodeBinary(ctx context.Context, res *reservation, prefix []by
 	// Transient memory: record buffers, colour scratch, per-part scratch
 	// and, for a weld, the partition buckets (twice their expected size,
 	// for a hash that spills).
-	transient := int64(bufs*b.seg*recordSize) + int64(b.seg)*4 + int64(b.workers*chunkFaces*36) + 64<<10
+	transient := int64(bufs*b.seg*recordSize) + int64(b.seg)*int64(unsafe.Sizeof(Color{})) + int64(b.workers*chunkFaces*36) + 64<<10
 	if d.Indexed {
-		b.w = newWelder(3*n, b.workers)
-		transient += 2 * 16 * (int64(3*b.seg)*9/8 + int64(64*len(b.w.tables)+1)*int64(b.workers))
+		shards := int64(1) << shardBitsFor(3*n)
+		transient += 2*16*(int64(3*b.seg)*9/8+(64*shards+1)*int64(b.workers)) + 72*shards
 	}
 	b.nrm = newFaceArray[float32](3)
 	if d.Indexed {
@@ -69,12 +70,16 @@ func (d Decoder) decodeBinary(ctx context.Context, res *reservation, prefix []by
 		b.pos = newFaceArray[float32](9)
 	}
 	b.trustAt = min(n, max(b.seg, n/8))
+	res.expected = transient + b.faceBytes(n) // if the count is true
 	if size >= 0 {
 		b.trustAt = 0
 		transient += b.faceBytes(n)
 	}
 	if err := res.reserve(transient, d.Indexed, b.what); err != nil {
 		return nil, err
+	}
+	if d.Indexed {
+		b.w = newWelder(3*n, b.workers, size >= 0)
 	}
 	if b.trustAt == 0 {
 		b.promote()
@@ -84,7 +89,6 @@ func (d Decoder) decodeBinary(ctx context.Context, res *reservation, prefix []by
 	for i := range b.stats {
 		b.stats[i] = newFaceStats()
 	}
-	b.colScratch = make([]Color, b.seg)
 	if d.Indexed {
 		b.scratch = make([][]float32, b.workers)
 		for i := range b.scratch {
@@ -92,7 +96,11 @@ func (d Decoder) decodeBinary(ctx context.Context, res *reservation, prefix []by
 		}
 	}
 
-	src := newRecordSource(ctx, io.MultiReader(bytes.NewReader(prefix[countEnd:]), rest), n, b.seg, bufs, helper)
+	first := b.seg // a stream's segments start small and double: its count is only a claim
+	if size < 0 {
+		first = min(b.seg, 1024)
+	}
+	src := newRecordSource(ctx, io.MultiReader(bytes.NewReader(prefix[countEnd:]), rest), n, first, b.seg, bufs, helper)
 	defer src.stop()
 	for {
 		s, ok := src.read()
@@ -207,6 +215,10 @@ func (b *binaryDecoder) promote() {
 // segment decodes the records in buf, faces first.. of the file.
 func (b *binaryDecoder) segment(buf []byte, first int) error {
 	k := len(buf) / recordSize
+	if cap(b.colScratch) < k {
+		b.colScratch = make([]Color, k)
+	}
+	b.colScratch = b.colScratch[:k]
 	switch {
 	case b.nrm.promoted():
 	case first+k >= b.trustAt:
@@ -331,7 +343,8 @@ func (b *binaryDecoder) decodePart(p int, buf []byte, lo, hi int, pos, nrm []flo
 	}
 }
 
-// recordSource yields the records of a binary file a segment at a time.
+// recordSource yields the records of a binary file a segment at a time:
+// the first of first faces, the next ones twice as large each, up to seg.
 // With a helper, a goroutine reads the next segment while the caller
 // processes the last one, in a fixed set of buffers that circulate, so
 // memory is bounded however large the file is.
@@ -340,6 +353,7 @@ type recordSource struct {
 	r        io.Reader
 	n, seg   int
 	nextFace int // without a helper: the first face of the next segment
+	nextSize int // without a helper: the faces of the next segment
 
 	buf []byte // without a helper: the one buffer
 
@@ -359,31 +373,28 @@ type recordSegment struct {
 	err   error
 }
 
-func newRecordSource(ctx context.Context, r io.Reader, n, seg, bufs int, helper bool) *recordSource {
-	s := &recordSource{ctx: ctx, r: r, n: n, seg: seg}
-	if n == 0 {
-		return s
-	}
-	if !helper {
-		s.buf = make([]byte, recordSize*seg)
+func newRecordSource(ctx context.Context, r io.Reader, n, first, seg, bufs int, helper bool) *recordSource {
+	s := &recordSource{ctx: ctx, r: r, n: n, seg: seg, nextSize: first}
+	if n == 0 || !helper {
 		return s
 	}
 	s.full = make(chan recordSegment, bufs)
 	s.free = make(chan []byte, bufs)
 	s.quit = make(chan struct{})
 	for range bufs {
-		s.free <- make([]byte, recordSize*seg)
+		s.free <- nil
 	}
 	s.g.Go(func() {
 		defer close(s.full) // also when this panics: read then raises the panic
-		for first := 0; first < n; first += seg {
+		for face, size := 0, first; face < n; face, size = face+size, min(seg, 2*size) {
 			var buf []byte
 			select {
 			case buf = <-s.free:
 			case <-s.quit:
 				return
 			}
-			buf = buf[:recordSize*min(seg, n-first)]
+			buf = grow(buf, recordSize*min(size, n-face))
+			first := face
 			err := readRecords(ctx, r, buf, first)
 			select {
 			case s.full <- recordSegment{buf, first, err}:
@@ -405,9 +416,10 @@ func (s *recordSource) read() (recordSegment, bool) {
 			return recordSegment{}, false
 		}
 		first := s.nextFace
-		buf := s.buf[:recordSize*min(s.seg, s.n-first)]
-		s.nextFace += s.seg
-		return recordSegment{buf, first, readRecords(s.ctx, s.r, buf, first)}, true
+		s.buf = grow(s.buf, recordSize*min(s.nextSize, s.n-first))
+		s.nextFace += s.nextSize
+		s.nextSize = min(s.seg, 2*s.nextSize)
+		return recordSegment{s.buf, first, readRecords(s.ctx, s.r, s.buf, first)}, true
 	}
 	seg, ok := <-s.full
 	if !ok {
@@ -436,6 +448,14 @@ func (s *recordSource) stop() {
 		s.finished = true
 		s.g.Wait()
 	}
+}
+
+// grow returns b with length n, reallocated if it is too small.
+func grow(b []byte, n int) []byte {
+	if cap(b) < n {
+		return make([]byte, n)
+	}
+	return b[:n]
 }
 
 // readRecords fills buf with the records of faces first... It returns ctx's

@@ -163,24 +163,6 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
-// TestFourBillionAllocatesNothing checks that a small file claiming four
-// billion triangles fails before anything is sized from the count.
-func TestFourBillionAllocatesNothing(t *testing.T) {
-	data := readTestdata(t, "bad_count_4billion.stl")
-	allocs := testing.AllocsPerRun(10, func() {
-		if _, err := Decode(bytes.NewReader(data), int64(len(data))); !errors.Is(err, ErrTruncated) {
-			t.Fatalf("got %v, want ErrTruncated", err)
-		}
-	})
-	var ms [2]int64
-	for i := range ms {
-		ms[i] = allocBytes(func() { Decode(bytes.NewReader(data), int64(len(data))) })
-	}
-	if allocs > 20 || min(ms[0], ms[1]) > 64<<10 {
-		t.Errorf("got %v allocations, %d bytes; want a few small ones", allocs, min(ms[0], ms[1]))
-	}
-}
-
 // allocBytes returns the bytes fn allocates on the heap. It reads
 // runtime/metrics, which unlike runtime.ReadMemStats does not stop the
 // world: inside a fuzz worker, stopping the world stalled for seconds.

@@ -39,7 +39,7 @@ func weld(pos []float32, workers int) (verts []float32, idx []uint32) {
 	if corners == 0 {
 		return nil, idx
 	}
-	w := newWelder(corners, workers)
+	w := newWelder(corners, workers, true)
 	const seg = 3 * soupWeldSegment // corners a segment
 	for lo := 0; lo < corners; lo += seg {
 		hi := min(corners, lo+seg)
@@ -99,7 +99,8 @@ type welder struct {
 	localBits int    // 32 - shardBits: the bits of the local number in a packed index
 	escape    uint32 // the local number that means "see escapes": all localBits ones
 	workers   int
-	tables    []weldTable   // one per shard, kept from segment to segment
+	per       int           // keys a shard's table first makes room for
+	tables    []weldTable   // one per shard, kept from segment to segment; allocated at first use
 	parts     []weldBuckets // one per part of the current segment
 	nparts    int
 	// escapes[s] holds, in corner order, the local numbers of shard s that
@@ -115,12 +116,11 @@ type welder struct {
 const shardCorners = 1 << 18
 
 // newWelder returns a welder for a mesh of about corners corners, on at
-// most workers goroutines.
-func newWelder(corners, workers int) *welder {
-	shardBits := 0
-	for corners>>shardBits > shardCorners && shardBits < 10 {
-		shardBits++
-	}
+// most workers goroutines. Unless trusted says that the corners are known
+// to exist (counted in memory, or backed by a file's size), the shard
+// tables start small: a stream's count is only a claim.
+func newWelder(corners, workers int, trusted bool) *welder {
+	shardBits := shardBitsFor(corners)
 	w := &welder{
 		shardBits: shardBits,
 		localBits: 32 - shardBits,
@@ -129,11 +129,20 @@ func newWelder(corners, workers int) *welder {
 		tables:    make([]weldTable, 1<<shardBits),
 		escapes:   make([][]uint32, 1<<shardBits),
 	}
-	per := corners >> shardBits / 6 // distinct keys expected in a shard
-	for s := range w.tables {
-		w.tables[s].reset(per)
+	w.per = corners >> shardBits / 6 // distinct keys expected in a shard
+	if !trusted {
+		w.per = min(w.per, 1024)
 	}
 	return w
+}
+
+// shardBitsFor returns the log2 of the shard count for corners corners.
+func shardBitsFor(corners int) int {
+	bits := 0
+	for corners>>bits > shardCorners && bits < 10 {
+		bits++
+	}
+	return bits
 }
 
 // begin prepares the welder for a segment of corners corners and returns
@@ -180,7 +189,9 @@ func (w *welder) growthBound() int64 {
 		for p := range w.nparts {
 			e += w.parts[p].count(s)
 		}
-		n += w.tables[s].boundAfter(e)
+		if e > 0 {
+			n += w.tables[s].boundAfter(e, w.per)
+		}
 	}
 	return n
 }
@@ -190,6 +201,16 @@ func (w *welder) growthBound() int64 {
 func (w *welder) weldSegment(idx []uint32) {
 	forEach(len(w.tables), w.workers, func(s int) {
 		t := &w.tables[s]
+		if t.slots == nil {
+			e := 0
+			for p := range w.nparts {
+				e += w.parts[p].count(s)
+			}
+			if e == 0 {
+				return
+			}
+			t.reset(w.per)
+		}
 		hi := uint32(s) << w.localBits
 		for p := range w.nparts {
 			w.parts[p].each(s, func(entries []weldEntry) {
@@ -347,15 +368,18 @@ func (t *weldTable) resize(size int) {
 }
 
 // boundAfter returns the most memory the table may hold after e more
-// inserts: append at most doubles the keys, grow keeps the slots a power
-// of two above twice the keys.
-func (t *weldTable) boundAfter(e int) int64 {
+// inserts: reset makes room for per keys, append at most doubles the keys,
+// grow keeps the slots a power of two above twice the keys.
+func (t *weldTable) boundAfter(e, per int) int64 {
 	n := len(t.keys) + e
 	keys := cap(t.keys)
+	if t.slots == nil {
+		keys = per + 1
+	}
 	if n > keys {
 		keys = 2*n + 8
 	}
-	return int64(max(cap(t.slots), slotsFor(n)))*4 + int64(keys)*12
+	return int64(max(cap(t.slots), slotsFor(max(n, per))))*4 + int64(keys)*12
 }
 
 // insert returns the number of key, adding it after the keys already in

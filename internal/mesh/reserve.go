@@ -10,9 +10,10 @@ import (
 // decoding goroutine uses it, so it needs no lock. With a nil Budget every
 // method does nothing.
 type reservation struct {
-	ctx  context.Context
-	b    Budget
-	held int64 // bytes reserved and not yet released or handed over
+	ctx      context.Context
+	b        Budget
+	held     int64 // bytes reserved and not yet released or handed over
+	expected int64 // what the load will need in all, where the decoder knows it ahead of reserving it; or 0
 }
 
 // reserve claims n more bytes before the decoder allocates them. For the
@@ -27,7 +28,8 @@ func (r *reservation) reserve(n int64, more bool, what func() string) error {
 	if err := r.b.Reserve(r.ctx, n); err != nil {
 		var be *BudgetError
 		if errors.As(err, &be) {
-			return &ParseError{Offset: -1, Err: &needError{need: r.held + n, more: more, what: what(), budget: be}}
+			need := max(r.held+n, r.expected)
+			return &ParseError{Offset: -1, Err: &needError{need: need, more: more, what: what(), budget: be}}
 		}
 		return err
 	}
