@@ -19,7 +19,10 @@
 //     that repeats a vertex number has none: it belongs to no shell and is
 //     counted in Report.Degenerate. A face with three distinct vertices but
 //     zero area (collinear corners) keeps its edges, because it still joins
-//     its neighbours; it is counted in Degenerate too and adds no area.
+//     its neighbours; it is counted in Degenerate too. Zero area is the
+//     decoder's test, which leaves such a face a zero normal: Analyze reads
+//     the normals when the mesh has one per face and applies the test
+//     itself otherwise.
 //   - An edge is an unordered pair of distinct vertices used by a face. It is
 //     a boundary edge when one face uses it, manifold when exactly two do and
 //     non-manifold when three or more do. Faces are counted with repeats: a
@@ -36,27 +39,33 @@
 //     forces to be flipped contradict each other. Report.NonOrientable
 //     counts such patches and their faces are not in FlippedFaces: no
 //     number of flips would fix them.
-//   - A hole is a chain of boundary edges joined end to end. Where exactly
-//     two boundary edges meet at a vertex they join. Where more meet (holes
-//     touching at a corner), each edge that arrives at the vertex, in its
-//     face's winding, joins the one that leaves through the same fan of
-//     faces around the vertex, so two holes touching at a corner count as
-//     two; edges the fan walk cannot pair (an inconsistent winding, a
-//     non-manifold edge in the fan, more than maxFanSteps faces) are paired
-//     in a fixed order. A chain that ends at a vertex without a partner (a
-//     boundary ending on a non-manifold edge) is a hole too.
+//   - A hole is a chain of boundary edges joined end to end at vertices.
+//     Where two boundary edges meet they join. Where more meet (holes
+//     touching at a corner), a chain that left the vertex and comes back to
+//     it is closed there, so two holes touching at a corner are two; the
+//     edges left over are joined in a fixed order. A chain that ends without
+//     a partner (a boundary running into a non-manifold edge) is a hole too.
 //
-// Area and volume are summed in float64 with compensated summation, the
-// volume relative to the centre of the mesh's bounds, so that a mesh of ten
-// million faces far from the origin stays accurate to about 1e-12.
+// Area and volume are summed in float64, in blocks of a few hundred faces
+// whose sums are added with compensation, and the volume is taken from the
+// centre of the mesh's bounds: the rounding of ten million faces stays far
+// below that of their float32 coordinates, even far from the origin.
 // Coordinates are assumed finite, as the decoder guarantees; a NaN makes the
 // area and volume NaN.
+//
+// # Cost
+//
+// Analyze takes about 25 ns per face on one core and divides that among
+// its workers; it allocates about 28 bytes per face and 8 per vertex, plus
+// 4 per vertex for each of up to four workers, all garbage once it
+// returns. See graph.go for how it finds the edges without hashing.
 package analysis
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 
 	"github.com/go-gl/mathgl/mgl32"
@@ -123,7 +132,9 @@ type Edge struct {
 
 // Volume returns the enclosed volume, |SignedVolume|, and true when it is
 // meaningful: the mesh is watertight and every patch is consistently
-// oriented. Otherwise it returns 0, false.
+// oriented (FlippedFaces and NonOrientable are 0). Otherwise it returns
+// 0, false: with a hole, a non-manifold edge or a face wound the wrong way
+// the divergence theorem's sum is no volume.
 func (r *Report) Volume() (float64, bool) {
 	if !r.closed() {
 		return 0, false
@@ -147,9 +158,10 @@ func checkSize(faces int) error {
 	return nil
 }
 
-// Analyze measures m on up to opt.Workers goroutines. A soup is welded
-// first (mesh.Mesh.IndexedWorkers, which does not watch ctx). m is only
-// read, so other goroutines may read it meanwhile.
+// Analyze measures m on up to opt.Workers goroutines, returning once they
+// are done; any goroutine may call it. A soup is welded first
+// (mesh.Mesh.IndexedWorkers, which does not watch ctx). m is only read, so
+// other goroutines may read it meanwhile. The Report is the caller's.
 //
 // Analyze returns ctx.Err() soon after ctx is done, an error wrapping
 // ErrInvalid when m's indices are malformed, and one wrapping ErrTooLarge
@@ -186,7 +198,7 @@ func Analyze(ctx context.Context, m *mesh.Mesh, opt Options) (*Report, error) {
 		idx:      m.Indices,
 		pos:      m.Positions[:len(m.Positions)/3*3],
 		faces:    faces,
-		verts:    len(m.Positions) / 3,
+		verts:    min(len(m.Positions)/3, math.MaxUint32), // indices are uint32
 		workers:  workers,
 		maxEdges: max(0, opt.MaxProblemEdges),
 	}

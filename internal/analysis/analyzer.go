@@ -60,7 +60,18 @@ func (a *analyzer) run() (*Report, error) {
 	r.BoundaryEdges = len(st.boundary)
 	r.NonManifoldEdges = st.nonManifold
 	r.ProblemEdges = st.problems
-	r.Holes = a.holes(st.boundary)
+	if len(st.boundary) > 0 {
+		// The entries are no longer needed: they become the scratch of
+		// holes.
+		var at []uint64
+		if len(a.g.entries) >= a.newVerts {
+			at = a.g.entries[:a.newVerts]
+			clear(at)
+		} else {
+			at = make([]uint64, a.newVerts)
+		}
+		r.Holes = a.holes(st.boundary, at)
+	}
 	if err := a.ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -45,9 +45,13 @@ func (t forest) unite(a, b, rel uint32) (linked int, ok bool) {
 	}
 	// Link the larger root under the smaller with the parity that makes
 	// parity(a) ^ parity(b) equal rel.
-	t[max(ra, rb)] = (min(ra, rb)+1)<<1 | pa ^ pb ^ rel
+	t.link(max(ra, rb), min(ra, rb), pa^pb^rel)
 	return 1, true
 }
+
+// link makes root x a child of root p < x, wound opposite to it when
+// parity is 1.
+func (t forest) link(x, p, parity uint32) { t[x] = (p+1)<<1 | parity }
 
 // root is find without changing the forest, so that several goroutines
 // may call it once no one calls unite.

@@ -1,9 +1,6 @@
 package analysis
 
-import (
-	"cmp"
-	"slices"
-)
+import "slices"
 
 // holes counts the chains of boundary half-edges bnd. Each half-edge has an
 // end at each of its vertices, and ends at one vertex are paired to join
@@ -17,74 +14,91 @@ import (
 //     leaving first; an odd one out ends its chain.
 //
 // Every chain, closed or not, is one hole.
-func (a *analyzer) holes(bnd []halfEdge) int {
-	if len(bnd) == 0 {
-		return 0
+//
+// at is scratch holding a zero for each vertex. holes takes time in
+// proportion to len(bnd), but for sorting the ends at each corner.
+func (a *analyzer) holes(bnd []halfEdge, at []uint64) int {
+	// at[v] counts v's ends. Then the first end seen at a vertex with two
+	// leaves its half-edge there, tagged seen, for the second; the first
+	// end seen at a corner reserves room in grouped for all its ends, and
+	// at[v] becomes the next place, tagged corner.
+	const seen, corner = 1 << 62, 1 << 63
+	for _, h := range bnd {
+		at[h.from]++
+		at[h.to]++
 	}
-	// An end is vertex<<32 | half-edge<<1 | arriving; sorted, the ends of
-	// each vertex are together.
-	ends := make([]uint64, 0, 2*len(bnd))
-	for i, h := range bnd {
-		ends = append(ends, uint64(h.from)<<32|uint64(i)<<1, uint64(h.to)<<32|uint64(i)<<1|1)
+	n := 0
+	for _, h := range bnd {
+		n += int(min(at[h.from]/3, 1) + min(at[h.to]/3, 1))
 	}
-	slices.Sort(ends)
+	grouped := make([]uint64, n) // half-edge<<1 | arriving, corner by corner
+	var starts []int             // where each corner's ends start in grouped
 	c := newChains(len(bnd))
-	var corners [][]uint64 // the ends at each vertex where more than two meet
-	for i := 0; i < len(ends); {
-		j := i + 1
-		for j < len(ends) && ends[j]>>32 == ends[i]>>32 {
-			j++
+	next := 0
+	for i, h := range bnd {
+		for arriving, v := range [2]uint32{h.from, h.to} {
+			e := uint64(i)<<1 | uint64(arriving)
+			switch s := at[v]; {
+			case s == 2:
+				at[v] = seen | uint64(i)
+			case s&seen != 0:
+				c.join(uint32(s), uint32(i))
+			case s&corner != 0:
+				grouped[s&^corner] = e
+				at[v]++
+			case s > 2:
+				starts = append(starts, next)
+				grouped[next] = e
+				at[v] = corner | uint64(next+1)
+				next += int(s)
+			}
 		}
-		switch j - i {
-		case 2:
-			c.join(uint32(ends[i])>>1, uint32(ends[i+1])>>1)
-		case 1:
-		default:
-			corners = append(corners, ends[i:j])
-		}
-		i = j
 	}
-	if len(corners) == 0 {
+	if n == 0 {
 		return c.sets
 	}
-	// Step 2 compares the chains of step 1, so it records them before
+	// Step 2 compares the chains of step 1, so they are recorded before
 	// step 3 joins any.
-	chain := make([]uint32, len(bnd))
-	for i := range chain {
-		chain[i] = c.find(uint32(i))
+	for k, e := range grouped {
+		grouped[k] = uint64(c.find(uint32(e>>1)))<<32 | e
 	}
-	for _, at := range corners {
-		// Sort by chain, so that two ends of one chain are neighbours;
-		// then pair what is left.
-		slices.SortFunc(at, func(x, y uint64) int {
-			if c := cmp.Compare(chain[uint32(x)>>1], chain[uint32(y)>>1]); c != 0 {
-				return c
-			}
-			return cmp.Compare(x, y)
-		})
-		var arriving, leaving, rest []uint32
-		for k := 0; k < len(at); k++ {
-			h := uint32(at[k]) >> 1
-			if k+1 < len(at) && chain[h] == chain[uint32(at[k+1])>>1] {
-				k++ // closes its chain, which is already one set
-				continue
-			}
-			if at[k]&1 == 1 {
-				arriving = append(arriving, h)
-			} else {
-				leaving = append(leaving, h)
-			}
-		}
-		n := min(len(arriving), len(leaving))
-		for k := range n {
-			c.join(arriving[k], leaving[k])
-		}
-		rest = append(append(rest, arriving[n:]...), leaving[n:]...)
-		for k := 0; k+1 < len(rest); k += 2 {
-			c.join(rest[k], rest[k+1])
-		}
+	starts = append(starts, n)
+	var p cornerPairer
+	for k := 0; k+1 < len(starts); k++ {
+		p.pair(grouped[starts[k]:starts[k+1]], c)
 	}
 	return c.sets
+}
+
+// cornerPairer pairs the ends at one corner after another, reusing its
+// scratch.
+type cornerPairer struct{ arriving, leaving []uint32 }
+
+// pair pairs the ends at one corner, chain<<32 | half-edge<<1 | arriving:
+// steps 2 and 3 of holes.
+func (p *cornerPairer) pair(ends []uint64, c *chains) {
+	slices.Sort(ends) // by chain: two ends of one chain are neighbours
+	p.arriving, p.leaving = p.arriving[:0], p.leaving[:0]
+	for k := 0; k < len(ends); k++ {
+		if k+1 < len(ends) && ends[k+1]>>32 == ends[k]>>32 {
+			k++ // the two ends close their chain, already one set
+			continue
+		}
+		h := uint32(ends[k]) >> 1
+		if ends[k]&1 == 1 {
+			p.arriving = append(p.arriving, h)
+		} else {
+			p.leaving = append(p.leaving, h)
+		}
+	}
+	n := min(len(p.arriving), len(p.leaving))
+	for k := range n {
+		c.join(p.arriving[k], p.leaving[k])
+	}
+	rest := append(p.arriving[n:], p.leaving[n:]...)
+	for k := 0; k+1 < len(rest); k += 2 {
+		c.join(rest[k], rest[k+1])
+	}
 }
 
 // chains is a union-find over boundary half-edges that counts its sets.

@@ -81,7 +81,11 @@ func (a *analyzer) matchPart(p int, st *matchStats) {
 		e := ends[v]
 		l := entries[b:e]
 		b = e
-		sortEntries(l)
+		if len(l) == 6 { // the usual case: one call less
+			sort6((*[6]uint64)(l))
+		} else {
+			sortEntries(l)
+		}
 		for i := 0; i < len(l); {
 			x := l[i]
 			j := i + 1
@@ -104,9 +108,13 @@ func (a *analyzer) matchPart(p int, st *matchStats) {
 				st.cross = append(st.cross, pair{f1, f2, rel})
 				continue
 			}
-			linked, ok := words.unite(f1, f2, rel)
-			links += linked
-			if !ok {
+			// words.unite, by hand: the compiler does not inline it.
+			r1, p1 := words.find(f1)
+			r2, p2 := words.find(f2)
+			if r1 != r2 {
+				words.link(max(r1, r2), min(r1, r2), p1^p2^rel)
+				links++
+			} else if p1^p2 != rel {
 				st.conflicts = append(st.conflicts, f1)
 			}
 		}
