@@ -21,20 +21,18 @@ const degenerateSin2 = 1e-14
 // blockFaces is how many faces measureChunk sums without compensation.
 const blockFaces = 256
 
-// kahan is a Neumaier compensated sum.
-type kahan struct{ sum, c float64 }
-
-func (k *kahan) add(x float64) {
-	t := k.sum + x
-	if math.Abs(k.sum) >= math.Abs(x) {
-		k.c += (k.sum - t) + x
-	} else {
-		k.c += (x - t) + k.sum
-	}
-	k.sum = t
+// measurer is the state the measure workers share.
+type measurer struct {
+	next       atomic.Int64 // the next chunk to measure
+	bad        atomic.Bool  // a face has an index beyond the vertices
+	degenerate atomic.Int64
+	area, vol  []float64 // per chunk
 }
 
-func (k *kahan) value() float64 { return k.sum + k.c }
+func newMeasurer(faces int) *measurer {
+	chunks := (faces + chunkFaces - 1) / chunkFaces
+	return &measurer{area: make([]float64, chunks), vol: make([]float64, chunks)}
+}
 
 // measureOne measures the next chunk of faces and reports whether there
 // was one to measure. It measures nothing once a face has had an index
@@ -54,19 +52,6 @@ func (m *measurer) measureOne(a *analyzer) bool {
 	}
 	m.degenerate.Add(int64(deg))
 	return true
-}
-
-// measurer is the state the measure workers share.
-type measurer struct {
-	next       atomic.Int64 // the next chunk to measure
-	bad        atomic.Bool  // a face has an index beyond the vertices
-	degenerate atomic.Int64
-	area, vol  []float64 // per chunk
-}
-
-func newMeasurer(faces int) *measurer {
-	chunks := (faces + chunkFaces - 1) / chunkFaces
-	return &measurer{area: make([]float64, chunks), vol: make([]float64, chunks)}
 }
 
 // sums returns the total area and signed volume, adding the chunks' in order.
@@ -132,6 +117,21 @@ func (a *analyzer) measureChunk(f0, f1 int) (area, vol float64, degenerate int, 
 	}
 	return ka.value() / 2, kv.value() / 6, degenerate, true
 }
+
+// kahan is a Neumaier compensated sum.
+type kahan struct{ sum, c float64 }
+
+func (k *kahan) add(x float64) {
+	t := k.sum + x
+	if math.Abs(k.sum) >= math.Abs(x) {
+		k.c += (k.sum - t) + x
+	} else {
+		k.c += (x - t) + k.sum
+	}
+	k.sum = t
+}
+
+func (k *kahan) value() float64 { return k.sum + k.c }
 
 func finite(v mgl32.Vec3) bool {
 	for _, x := range v {

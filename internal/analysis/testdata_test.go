@@ -150,6 +150,14 @@ var testdataCases = []struct {
 		want{faces: 1, shells: 1, boundary: 3, holes: 1, area: 6}, ""},
 	{"bowtie", func() []tri { return []tri{{{0, 0, 0}, {1, 0, 0}, {0, 1, 0}}, {{0, 0, 0}, {-1, 0, 0}, {0, -1, 0}}} },
 		want{faces: 2, shells: 2, boundary: 6, holes: 2, area: 1}, "two triangles sharing a corner"},
+	{"star", func() []tri {
+		var ts []tri
+		for i := range 5 {
+			a, b := 2*math.Pi*float64(i)/5, 2*math.Pi*(float64(i)+0.5)/5
+			ts = append(ts, tri{{0, 0, 0}, {float32(math.Cos(a)), float32(math.Sin(a)), 0}, {float32(math.Cos(b)), float32(math.Sin(b)), 0}})
+		}
+		return ts
+	}, want{faces: 5, shells: 5, boundary: 15, holes: 5}, "five triangles sharing a corner: five holes"},
 	{"empty", func() []tri { return nil }, want{}, ""},
 	{"degenerate", func() []tri {
 		return concat(cube(), []tri{
