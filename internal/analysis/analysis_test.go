@@ -264,11 +264,11 @@ func TestDeterministic(t *testing.T) {
 	meshes := []*mesh.Mesh{
 		indexed(damaged(rng, 70000, 0.01, 0.01, 0.01)),
 		randomFaces(rng, 5000, 50000),
-		mesh.Torus(30, 10, 200, 100), // a soup, welded by Analyze
+		mesh.Torus(30, 10, 400, 200), // a soup, welded by Analyze; nine parts
 	}
 	for i, m := range meshes {
 		var first *Report
-		for _, workers := range []int{1, 2, 3, 4} {
+		for _, workers := range []int{1, 2, 3, 4, 9} {
 			r, err := Analyze(context.Background(), m, Options{Workers: workers, MaxProblemEdges: 1000})
 			if err != nil {
 				t.Fatal(err)

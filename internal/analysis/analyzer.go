@@ -23,16 +23,16 @@ type analyzer struct {
 	maxEdges int
 	centre   [3]float64 // the volume's reference point
 
-	// Part p is faces [faceBounds[p], faceBounds[p+1]): graph.go places
-	// each part's half-edges from its own slots, and match worker p takes
-	// the vertices those faces use first, [vertexBounds[p],
-	// vertexBounds[p+1]) in the new numbering.
+	// Match part p is faces [faceBounds[p], faceBounds[p+1]) and the
+	// vertices they use first, [vertexBounds[p], vertexBounds[p+1]) in the
+	// new numbering; there is one per worker. Place parts are groups of
+	// them (graph.go).
 	faceBounds   []int
 	vertexBounds []uint32
 
 	newOf     []uint32   // new vertex number + 1 by old, 0 for an unused vertex
 	newVerts  int        // vertices in the new numbering
-	slots     [][]uint32 // per part, the next slot of each vertex's half-edges
+	slots     [][]uint32 // per place part, the next slot of each vertex's half-edges
 	halfEdges int        // of faces with three distinct vertices
 	words     forest     // orientation forest over faces
 	g         graph      // half-edges by owner
@@ -122,8 +122,8 @@ func (a *analyzer) build() error {
 			}
 		}
 		if err == nil {
-			for p := int(nextPart.Add(1) - 1); p < nw; p = int(nextPart.Add(1) - 1) {
-				a.place(p, a.g.entries)
+			for q := int(nextPart.Add(1) - 1); q < len(a.slots); q = int(nextPart.Add(1) - 1) {
+				a.place(q, a.g.entries)
 			}
 		}
 		for m.measureOne(a) {
@@ -135,7 +135,7 @@ func (a *analyzer) build() error {
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
-	a.g.ends = a.slots[nw-1][:a.newVerts]
+	a.g.ends = a.slots[len(a.slots)-1][:a.newVerts]
 	a.slots = nil
 	a.rep.Degenerate = int(m.degenerate.Load())
 	a.rep.Area, a.rep.SignedVolume = m.sums()

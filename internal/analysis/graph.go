@@ -25,8 +25,8 @@ import "fmt"
 //
 // Renumbering is sequential, since first use is a global order: it runs on
 // one goroutine while the others measure areas and volumes. It counts the
-// half-edges of each part of the faces separately, so that the parts can
-// then be placed in parallel, each from its own slots.
+// half-edges of each of a few parts of the faces separately, so that the
+// parts can then be placed in parallel, each from its own slots.
 
 // graph is the half-edges sorted by owner, in the new vertex numbering:
 // those of vertex v are entries[begin(v):ends[v]], each vertex's sorted
@@ -48,23 +48,41 @@ func (g *graph) begin(v uint32) uint32 {
 	return g.ends[v-1]
 }
 
+// maxPlaceParts bounds the parts of the faces placed in parallel: each
+// counts its half-edges per vertex in an array of its own, and more would
+// cost four bytes per vertex each for little gain.
+const maxPlaceParts = 4
+
+// placeParts returns how many parts of the faces are placed in parallel.
+func (a *analyzer) placeParts() int { return min(len(a.faceBounds)-1, maxPlaceParts) }
+
+// placeFaces returns the faces of place part q, lo to hi: whole match parts.
+func (a *analyzer) placeFaces(q int) (lo, hi int) {
+	m, p := len(a.faceBounds)-1, a.placeParts()
+	return a.faceBounds[q*m/p], a.faceBounds[(q+1)*m/p]
+}
+
 // renumber numbers the vertices in order of first use into a.newOf (plus
-// one: 0 is not yet numbered), records the vertex numbers at the parts'
-// face boundaries in a.vertexBounds, and counts each part's half-edges per
-// owner into a.slots. It returns an error wrapping ErrInvalid for an index
-// beyond the vertices.
+// one: 0 is not yet numbered), records the vertex numbers at the match
+// parts' face boundaries in a.vertexBounds, and counts each place part's
+// half-edges per owner into a.slots. It returns an error wrapping
+// ErrInvalid for an index beyond the vertices.
 func (a *analyzer) renumber() error {
 	idx := a.idx
 	nv := uint32(a.verts)
 	newOf := make([]uint32, a.verts)
-	parts := len(a.faceBounds) - 1
-	a.slots = make([][]uint32, parts)
+	a.slots = make([][]uint32, a.placeParts())
 	next := uint32(0)
-	for p := range parts {
+	p := 0 // the match part of face f
+	for q := range a.slots {
 		counts := make([]uint32, a.verts)
-		a.slots[p] = counts
-		a.vertexBounds[p] = next
-		for f := a.faceBounds[p]; f < a.faceBounds[p+1]; f++ {
+		a.slots[q] = counts
+		lo, hi := a.placeFaces(q)
+		for f := lo; f < hi; f++ {
+			for p < len(a.faceBounds) && f == a.faceBounds[p] {
+				a.vertexBounds[p] = next
+				p++
+			}
 			if f%chunkFaces == 0 && a.ctx.Err() != nil {
 				return a.ctx.Err()
 			}
@@ -90,7 +108,9 @@ func (a *analyzer) renumber() error {
 			}
 		}
 	}
-	a.vertexBounds[parts] = next
+	for ; p < len(a.vertexBounds); p++ {
+		a.vertexBounds[p] = next
+	}
 	a.newOf = newOf
 	a.newVerts = int(next)
 
@@ -107,12 +127,13 @@ func (a *analyzer) renumber() error {
 	return nil
 }
 
-// place puts the half-edges of part p's faces in the part's slots. Once
-// every part is placed, each slot of the last part is the end of its
+// place puts the half-edges of place part q's faces in the part's slots.
+// Once every part is placed, each slot of the last part is the end of its
 // vertex's run.
-func (a *analyzer) place(p int, entries []uint64) {
-	idx, newOf, slot := a.idx, a.newOf, a.slots[p]
-	for f := a.faceBounds[p]; f < a.faceBounds[p+1]; f++ {
+func (a *analyzer) place(q int, entries []uint64) {
+	idx, newOf, slot := a.idx, a.newOf, a.slots[q]
+	lo, hi := a.placeFaces(q)
+	for f := lo; f < hi; f++ {
 		if f%chunkFaces == 0 && a.ctx.Err() != nil {
 			return
 		}
