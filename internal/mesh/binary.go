@@ -384,8 +384,7 @@ func newRecordSource(ctx context.Context, r io.Reader, n, first, seg, bufs int, 
 	for range bufs {
 		s.free <- nil
 	}
-	s.g.Go(func() {
-		defer close(s.full) // also when this panics: read then raises the panic
+	s.g.GoThen(func() {
 		for face, size := 0, first; face < n; face, size = face+size, min(seg, 2*size) {
 			var buf []byte
 			select {
@@ -405,7 +404,7 @@ func newRecordSource(ctx context.Context, r io.Reader, n, first, seg, bufs int, 
 				return
 			}
 		}
-	})
+	}, func() { close(s.full) }) // also after a panic: read then raises it
 	return s
 }
 

@@ -44,9 +44,17 @@ type group struct {
 }
 
 // Go runs fn on a new goroutine.
-func (g *group) Go(fn func()) {
+func (g *group) Go(fn func()) { g.GoThen(fn, nil) }
+
+// GoThen runs fn on a new goroutine, then, however fn ends (a panic
+// included, even one before fn starts), done if it is not nil: a goroutine
+// that others wait on through a channel closes it there.
+func (g *group) GoThen(fn, done func()) {
 	g.wg.Go(func() {
 		defer g.recover()
+		if done != nil {
+			defer done()
+		}
 		if h := goroutineHook.Load(); h != nil {
 			(*h)()
 		}
