@@ -69,8 +69,8 @@ func (a *analyzer) placeFaces(q int) (lo, hi int) {
 // ErrInvalid for an index beyond the vertices.
 func (a *analyzer) renumber() error {
 	idx := a.idx
-	nv := uint32(a.verts)
 	newOf := make([]uint32, a.verts)
+	nv := uint32(len(newOf))
 	a.slots = make([][]uint32, a.placeParts())
 	next := uint32(0)
 	p := 0 // the match part of face f
@@ -87,20 +87,30 @@ func (a *analyzer) renumber() error {
 				return a.ctx.Err()
 			}
 			t := idx[3*f : 3*f+3 : 3*f+3]
-			var n [3]uint32
-			for c, v := range t {
-				if v >= nv {
-					return fmt.Errorf("%w: face %d uses vertex %d, but there are %d vertices", ErrInvalid, f, v, a.verts)
-				}
-				x := newOf[v]
-				if x == 0 {
-					next++
-					x = next
-					newOf[v] = x
-				}
-				n[c] = x - 1
+			u, v, w := t[0], t[1], t[2]
+			if u >= nv || v >= nv || w >= nv {
+				return fmt.Errorf("%w: face %d uses vertex %d, but there are %d vertices", ErrInvalid, f, max(u, v, w), a.verts)
 			}
-			i, j, k := n[0], n[1], n[2]
+			// Unrolled: each corner may be the first use of its vertex.
+			i := newOf[u]
+			if i == 0 {
+				next++
+				i = next
+				newOf[u] = i
+			}
+			j := newOf[v]
+			if j == 0 {
+				next++
+				j = next
+				newOf[v] = j
+			}
+			k := newOf[w]
+			if k == 0 {
+				next++
+				k = next
+				newOf[w] = k
+			}
+			i, j, k = i-1, j-1, k-1
 			if i != j && j != k && i != k {
 				counts[min(i, j)]++
 				counts[min(j, k)]++
