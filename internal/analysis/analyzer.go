@@ -48,7 +48,6 @@ func (a *analyzer) run() (*Report, error) {
 		a.faceBounds[p] = p * a.faces / parts
 	}
 	a.vertexBounds = make([]uint32, parts+1)
-	a.words = make(forest, a.faces)
 	if err := a.build(); err != nil {
 		return nil, err
 	}
@@ -83,10 +82,11 @@ func (a *analyzer) run() (*Report, error) {
 	return r, nil
 }
 
-// build measures the faces and builds the graph. Renumbering runs on
-// worker 0 while the others measure; then every worker places parts until
-// none is left and goes back to measuring. Worker 1 first allocates the
-// entries, so that worker 0 does not spend its time clearing them.
+// build measures the faces, builds the graph and allocates the forest.
+// Renumbering runs on worker 0 while the others measure; then every worker
+// places parts until none is left and goes back to measuring. Worker 1
+// first allocates the entries and the forest, so that worker 0 does not
+// spend its time clearing them.
 func (a *analyzer) build() error {
 	m := newMeasurer(a.faces)
 	nw := len(a.faceBounds) - 1
@@ -97,6 +97,7 @@ func (a *analyzer) build() error {
 	parallel(nw, func(w int) {
 		if w == 1 || nw == 1 {
 			alloc <- make([]uint64, 3*a.faces)
+			a.words = make(forest, a.faces) // read after parallel returns
 		}
 		if w == 0 {
 			err = a.renumber()
