@@ -55,10 +55,13 @@
 //
 // # Cost
 //
-// Analyze takes about 25 ns per face on one core and divides that among
-// its workers; it allocates about 28 bytes per face and 8 per vertex, plus
-// 4 per vertex for each of up to four workers, all garbage once it
-// returns. See graph.go for how it finds the edges without hashing.
+// Analyze takes about 45 ns of CPU per face on a 2.3 GHz Xeon, shared
+// among its workers: a welded torus of 2,000,000 faces takes about 47 ms on
+// two. It allocates 28 bytes per face and 4 per vertex, plus 4 per vertex
+// for each of up to four parts placed in parallel; all of it is garbage
+// once it returns. It relies on the faces coming in some spatial order, as
+// files' faces do: shuffled, the same mesh takes about six times as long.
+// graph.go explains how the edges are found without hashing.
 package analysis
 
 import (
