@@ -110,7 +110,9 @@ type Report struct {
 	// edge and no non-manifold edge.
 	Watertight bool
 	// InsideOut reports that Volume is known and SignedVolume is negative:
-	// the faces are wound consistently, but inward.
+	// the faces are wound consistently, but inward. It judges the sum over
+	// all shells, in which a cavity's shell, wound inward as it should be,
+	// subtracts.
 	InsideOut bool
 
 	Shells           int // edge-connected sets of faces
