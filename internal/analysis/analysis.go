@@ -170,7 +170,8 @@ func checkSize(faces int) error {
 //
 // Analyze returns ctx.Err() soon after ctx is done, an error wrapping
 // ErrInvalid when m's indices are malformed, and one wrapping ErrTooLarge
-// beyond MaxFaces faces. A nil m is an empty mesh.
+// beyond MaxFaces faces; it does not panic, whatever m holds. A nil m is an
+// empty mesh.
 func Analyze(ctx context.Context, m *mesh.Mesh, opt Options) (*Report, error) {
 	workers := opt.Workers
 	if workers <= 0 {

@@ -9,7 +9,11 @@ import "fmt"
 // First the vertices are renumbered in order of first use by the faces.
 // A file's faces come in some spatial order (strips, patches), so after
 // renumbering the vertices of nearby faces have nearby numbers, whatever
-// order the welder gave them (it numbers by hash).
+// order the welder gave them (it numbers by hash). Then the passes by
+// vertex touch faces close together too. Measured on a welded torus of
+// 2,000,000 faces, on one core: uniting the faces of its 3,000,000 edges
+// in the welder's vertex order took 71 ms, in the new order 19 ms; sorting
+// each vertex's entries took 48 ms, and 9 ms once they came nearly sorted.
 //
 // Then each half-edge (a face's directed side from one corner to the next)
 // is assigned to its smaller vertex, its owner, and a counting sort by
