@@ -3,21 +3,20 @@ package analysis
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/stlview/stlview/internal/mesh"
 )
 
 // Benchmark meshes are generated at run time, once per process: nothing
-// big is committed.
-var benchMeshes sync.Map // faces -> *mesh.Mesh
+// big is committed. Benchmarks run one at a time, so the map needs no lock.
+var benchMeshes = map[int]*mesh.Mesh{}
 
-// benchTorus returns a welded torus of exactly faces faces (2·nu·nv with
-// nu = 5nv/… as listed).
+// benchTorus returns a welded torus of exactly faces faces: 2·nu·nv for
+// the nu and nv listed.
 func benchTorus(b *testing.B, faces int) *mesh.Mesh {
-	if m, ok := benchMeshes.Load(faces); ok {
-		return m.(*mesh.Mesh)
+	if m, ok := benchMeshes[faces]; ok {
+		return m
 	}
 	var m *mesh.Mesh
 	switch faces {
@@ -29,14 +28,14 @@ func benchTorus(b *testing.B, faces int) *mesh.Mesh {
 		b.Fatalf("no torus of %d faces", faces)
 	}
 	m = m.Indexed()
-	benchMeshes.Store(faces, m)
+	benchMeshes[faces] = m
 	return m
 }
 
 // BenchmarkAnalyze analyses welded tori on two workers, the loader's
-// share of a two-core machine. SetBytes counts 50 bytes a face, a binary
-// STL record, so MB/s compares with the decoder's benchmarks; ns/face is
-// reported too.
+// share of a two-core machine; 10M runs unless -short. SetBytes counts 50
+// bytes a face, a binary STL record, so MB/s compares with the decoder's
+// benchmarks; ns/face is reported too.
 func BenchmarkAnalyze(b *testing.B) {
 	sizes := []int{2_000_000}
 	if !testing.Short() {
@@ -47,7 +46,6 @@ func BenchmarkAnalyze(b *testing.B) {
 			m := benchTorus(b, faces)
 			b.SetBytes(int64(faces) * 50)
 			b.ReportAllocs()
-			b.ResetTimer()
 			for b.Loop() {
 				r, err := Analyze(context.Background(), m, Options{Workers: 2})
 				if err != nil {
