@@ -331,8 +331,8 @@ func (a *asciiDecoder) mesh(d Decoder) (*Mesh, error) {
 	off := 0
 	for i, blk := range a.pos.blocks {
 		k := len(blk) / 9
-		parts := w.begin(3 * k)
-		parallelRanges(k, parts, func(p, lo, hi int) { w.partition(p, blk[9*lo:9*hi], 3*lo, nil) })
+		w.begin(3 * k)
+		w.eachPart(k, func(p, lo, hi int) { w.partition(p, blk[9*lo:9*hi], 3*lo, nil) })
 		if need := w.growthBound(); need > held {
 			if err := a.res.reserve(need-held, true, what); err != nil {
 				return nil, err

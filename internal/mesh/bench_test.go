@@ -3,12 +3,17 @@ package mesh
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Benchmark inputs are generated at run time, once per process, and kept in
@@ -145,5 +150,93 @@ func BenchmarkParseFloat(b *testing.B) {
 				b.Fatal("not a number")
 			}
 		}
+	}
+}
+
+// BenchmarkDecodeWeld decodes a binary file into an indexed mesh two ways:
+// mode=soup decodes the triangle soup and then welds it (Decode, then
+// IndexedWorkers), mode=indexed welds while decoding (Decoder.Indexed). It
+// reports peak-MB, the most heap in use during one decode above what was
+// in use before it (sampled; garbage not yet collected counts, as it
+// does for the process). The 10-million-face file (500 MB, held in memory)
+// runs only when named: -bench 'DecodeWeld/faces=10000000'.
+func BenchmarkDecodeWeld(b *testing.B) {
+	for _, faces := range []int{2_000_000, 10_000_000} {
+		if faces > 2_000_000 && !strings.Contains(flag.Lookup("test.bench").Value.String(), strconv.Itoa(faces)) {
+			continue
+		}
+		for _, mode := range []string{"soup", "indexed"} {
+			b.Run(fmt.Sprintf("faces=%d/mode=%s", faces, mode), func(b *testing.B) {
+				data := benchFile(b, Binary, faces)
+				decode := func() *Mesh {
+					if mode == "soup" {
+						m, err := Decode(bytes.NewReader(data), int64(len(data)))
+						if err != nil {
+							b.Fatal(err)
+						}
+						return m.IndexedWorkers(0)
+					}
+					m, err := Decoder{Indexed: true}.Decode(context.Background(), bytes.NewReader(data), int64(len(data)))
+					if err != nil {
+						b.Fatal(err)
+					}
+					return m
+				}
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				var peak int64
+				for b.Loop() {
+					b.StopTimer()
+					runtime.GC()
+					stop := sampleHeap()
+					b.StartTimer()
+					m := decode()
+					b.StopTimer()
+					peak = max(peak, stop())
+					if m.Vertices() == 0 {
+						b.Fatal("no vertices")
+					}
+					b.StartTimer()
+				}
+				b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+			})
+		}
+	}
+}
+
+// sampleEvery is how often sampleHeap samples; a sampler that wakes more
+// often makes the scheduler preempt the decoder's goroutines to run it.
+var sampleEvery = 2 * time.Millisecond
+
+// sampleHeap samples the bytes of heap objects (live or not yet swept,
+// runtime.MemStats.HeapAlloc) until the function it returns is called, and
+// that function returns their high-water mark above the first sample.
+// It reads runtime/metrics, which does not stop the world.
+func sampleHeap() func() int64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() int64 {
+		metrics.Read(sample)
+		return int64(sample[0].Value.Uint64())
+	}
+	base := read()
+	done := make(chan struct{})
+	result := make(chan int64)
+	go func() {
+		peak := base
+		tick := time.NewTicker(sampleEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				result <- max(peak, read()) - base
+				return
+			case <-tick.C:
+				peak = max(peak, read())
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		return <-result
 	}
 }

@@ -58,10 +58,11 @@ func (d Decoder) decodeBinary(ctx context.Context, res *reservation, prefix []by
 	// Transient memory: record buffers, colour scratch, per-part scratch
 	// and, for a weld, the partition buckets (twice their expected size,
 	// for a hash that spills).
-	transient := int64(bufs*b.seg*recordSize) + int64(b.seg)*int64(unsafe.Sizeof(Color{})) + int64(b.workers*chunkFaces*36) + 64<<10
+	parts := max(b.workers, 3*b.seg/partCorners+1)
+	transient := int64(bufs*b.seg*recordSize) + int64(b.seg)*int64(unsafe.Sizeof(Color{})) + int64(parts*chunkFaces*36) + 64<<10
 	if d.Indexed {
 		shards := int64(1) << shardBitsFor(3*n)
-		transient += 2*16*(int64(3*b.seg)*9/8+(64*shards+1)*int64(b.workers)) + 72*shards
+		transient += 2*16*(int64(3*b.seg)*9/8+(64*shards+1)*int64(parts)) + 72*shards
 	}
 	b.nrm = newFaceArray[float32](3)
 	if d.Indexed {
@@ -84,17 +85,7 @@ func (d Decoder) decodeBinary(ctx context.Context, res *reservation, prefix []by
 	if b.trustAt == 0 {
 		b.promote()
 	}
-	b.stats = make([]faceStats, b.workers)
-	b.anyColor = make([]bool, b.workers)
-	for i := range b.stats {
-		b.stats[i] = newFaceStats()
-	}
-	if d.Indexed {
-		b.scratch = make([][]float32, b.workers)
-		for i := range b.scratch {
-			b.scratch[i] = make([]float32, 9*chunkFaces)
-		}
-	}
+	b.addParts(b.workers)
 
 	first := b.seg // a stream's segments start small and double: its count is only a claim
 	if size < 0 {
@@ -173,7 +164,7 @@ type binaryDecoder struct {
 	w      *welder           // nil for a soup
 
 	stats      []faceStats // per part; dropped is the current segment's faces, segment-numbered
-	anyColor   []bool      // per part: the current segment has a face colour
+	anyColor   []bool      // per part: the part has a face colour
 	scratch    [][]float32 // per part: one chunk's positions, for a weld
 	colScratch []Color     // the current segment's colours
 
@@ -245,8 +236,11 @@ func (b *binaryDecoder) segment(buf []byte, first int) error {
 	parts := max(1, min(b.workers, k/chunkFaces))
 	if b.w != nil {
 		parts = b.w.begin(3 * k)
+		b.addParts(parts)
+		b.w.eachPart(k, func(p, lo, hi int) { b.decodePart(p, buf, lo, hi, pos, nrm) })
+	} else {
+		parallelRanges(k, parts, func(p, lo, hi int) { b.decodePart(p, buf, lo, hi, pos, nrm) })
 	}
-	parallelRanges(k, parts, func(p, lo, hi int) { b.decodePart(p, buf, lo, hi, pos, nrm) })
 
 	var dropped []int // in order: each part's faces follow the last part's
 	anyColor := false
@@ -284,6 +278,17 @@ func (b *binaryDecoder) segment(buf []byte, first int) error {
 	b.kept += kept
 	b.dropped += len(dropped)
 	return nil
+}
+
+// addParts makes room for the state of n parts.
+func (b *binaryDecoder) addParts(n int) {
+	for len(b.stats) < n {
+		b.stats = append(b.stats, newFaceStats())
+		b.anyColor = append(b.anyColor, false)
+		if b.w != nil {
+			b.scratch = append(b.scratch, make([]float32, 9*chunkFaces))
+		}
+	}
 }
 
 // storeColors stores the colours of the segment's kept faces once any face

@@ -43,9 +43,9 @@ func weld(pos []float32, workers int) (verts []float32, idx []uint32) {
 	const seg = 3 * soupWeldSegment // corners a segment
 	for lo := 0; lo < corners; lo += seg {
 		hi := min(corners, lo+seg)
-		parts := w.begin(hi - lo)
+		w.begin(hi - lo)
 		p := pos[3*lo : 3*hi]
-		parallelRanges((hi-lo)/3, parts, func(part, f0, f1 int) {
+		w.eachPart((hi-lo)/3, func(part, f0, f1 int) {
 			w.partition(part, p[9*f0:9*f1], 3*f0, nil)
 		})
 		w.weldSegment(idx[lo:hi])
@@ -73,15 +73,18 @@ const soupWeldSegment = 1 << 20
 // shards small enough that a shard's table stays in cache, and the shards
 // are welded in parallel. For each segment:
 //
-//  1. partition: the segment is cut into contiguous parts, one per worker,
-//     and each worker copies its part's corners (position bits and corner
+//  1. partition: the segment is cut into contiguous parts of at most
+//     partCorners corners (and at least one per worker), and each part's
+//     goroutine copies its corners (position bits and corner
 //     number) into its own bucket per shard: buckets are sized from the
 //     expected share of a good hash plus slack, and the rare overflow goes
 //     to a spill slice, so no count pass and no lock is needed;
 //  2. weld: each shard looks its buckets up in its own open-addressing
 //     table, kept from segment to segment, reading the parts in order, and
-//     writes each corner's shard and shard-local number into the index
-//     array.
+//     keeps each corner's shard and shard-local number in its entry; then
+//     each part writes its corners' numbers into the index array. Apart,
+//     the lookups have the cache to their table and the scattered writes
+//     stay within a part's 256 kB of indices.
 //
 // Once every segment is in, finish numbers the vertices globally: those of
 // shard s follow those of shards 0..s-1, in order of first appearance, and
@@ -129,7 +132,10 @@ func newWelder(corners, workers int, trusted bool) *welder {
 		tables:    make([]weldTable, 1<<shardBits),
 		escapes:   make([][]uint32, 1<<shardBits),
 	}
-	w.per = corners >> shardBits / 6 // distinct keys expected in a shard
+	// A shard's table starts with room for a third of its corners: meshes
+	// have about a sixth as many distinct positions as corners, and a
+	// table at most a quarter full keeps the probes short.
+	w.per = corners >> shardBits / 3
 	if !trusted {
 		w.per = min(w.per, 1024)
 	}
@@ -145,11 +151,16 @@ func shardBitsFor(corners int) int {
 	return bits
 }
 
+// partCorners is about how many corners a part of a segment holds at most:
+// few enough that the indices it writes (256 kB) stay in cache while the
+// weld scatters them.
+const partCorners = 1 << 16
+
 // begin prepares the welder for a segment of corners corners and returns
 // how many parts to cut it into: the caller then calls partition once for
-// each part, in parallel, and weldSegment.
+// each part (see parts), and weldSegment.
 func (w *welder) begin(corners int) int {
-	w.nparts = max(1, min(w.workers, corners/(1<<14)))
+	w.nparts = max(1, min(w.workers, corners/(1<<14)), (corners+partCorners-1)/partCorners)
 	for len(w.parts) < w.nparts {
 		w.parts = append(w.parts, weldBuckets{})
 	}
@@ -166,17 +177,16 @@ func (w *welder) begin(corners int) int {
 // each part's faces must follow those of the parts before it.
 func (w *welder) partition(part int, pos []float32, first int, skip []int) {
 	b := &w.parts[part]
-	faces := len(pos) / 9
-	for f := range faces {
-		if len(skip) > 0 && skip[0] == first/3+f {
+	shardBits := w.shardBits
+	corners := len(pos) / 9 * 3
+	for v := 0; v < corners; v++ {
+		if len(skip) > 0 && 3*skip[0] == first+v {
 			skip = skip[1:]
+			v += 2
 			continue
 		}
-		for c := range 3 {
-			v := 3*f + c
-			k := keyAt(pos, v)
-			b.add(shardOf(hashKey(k), w.shardBits), weldEntry{key: k, corner: uint32(first + v)})
-		}
+		k := keyAt(pos, v)
+		b.add(shardOf(hashKey(k), shardBits), weldEntry{key: k, corner: uint32(first + v)})
 	}
 }
 
@@ -196,9 +206,34 @@ func (w *welder) growthBound() int64 {
 	return n
 }
 
+// parts calls fn for each of the n parts begin returned of a segment of
+// faces faces, with the part's range of faces, on at most workers
+// goroutines.
+func (w *welder) eachPart(faces int, fn func(part, lo, hi int)) {
+	forEach(w.nparts, w.workers, func(p int) { fn(p, p*faces/w.nparts, (p+1)*faces/w.nparts) })
+}
+
 // weldSegment welds the corners the partition calls copied and writes each
 // one's packed number into idx, the segment's indices.
 func (w *welder) weldSegment(idx []uint32) {
+	w.lookup()
+	// Then the scattered writes of the indices, a part at a time: a part's
+	// indices stay in cache while every shard writes its share.
+	forEach(w.nparts, w.workers, func(p int) {
+		b := &w.parts[p]
+		for s := range w.tables {
+			b.each(s, func(entries []weldEntry) {
+				for i := range entries {
+					idx[entries[i].corner] = entries[i].key[0]
+				}
+			})
+		}
+	})
+}
+
+// lookup looks every corner of the segment up in its shard's table and
+// keeps its packed number in its entry's key[0].
+func (w *welder) lookup() {
 	forEach(len(w.tables), w.workers, func(s int) {
 		t := &w.tables[s]
 		if t.slots == nil {
@@ -211,16 +246,16 @@ func (w *welder) weldSegment(idx []uint32) {
 			}
 			t.reset(w.per)
 		}
-		hi := uint32(s) << w.localBits
+		hi, escape := uint32(s)<<w.localBits, w.escape
 		for p := range w.nparts {
 			w.parts[p].each(s, func(entries []weldEntry) {
 				for i := range entries {
 					id := t.insert(entries[i].key)
-					if id >= w.escape {
+					if id >= escape {
 						w.escapes[s] = append(w.escapes[s], id)
-						id = w.escape
+						id = escape
 					}
-					idx[entries[i].corner] = hi | id
+					entries[i].key[0] = hi | id
 				}
 			})
 		}
@@ -336,7 +371,8 @@ func (b *weldBuckets) each(s int, fn func([]weldEntry)) {
 }
 
 // weldEntry is a corner in a shard bucket: its position's bits and its
-// number in the segment.
+// number in the segment. Once its shard is welded, key[0] holds the
+// corner's packed vertex number instead of the x bits.
 type weldEntry struct {
 	key    [3]uint32
 	corner uint32
