@@ -43,8 +43,14 @@ deps:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Every fuzz target of internal/mesh, for $(FUZZTIME) each, one after another.
+MESH_FUZZ := FuzzDecode FuzzDecodeHeader FuzzParseFloat FuzzRoundTrip
+
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./internal/mesh
+	@set -e; for f in $(MESH_FUZZ); do \
+		echo "fuzz: $$f for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./internal/mesh; \
+	done
 
 clean:
 	rm -rf bin

@@ -3,6 +3,7 @@ package mesh
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"io"
 )
 
@@ -31,9 +32,11 @@ func DecodeHeader(r io.Reader, size int64) (Header, error) {
 			return Header{}, withPath(err, "")
 		}
 		prefix, _, size, err = readPrefix(zr, -1)
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrTruncated) {
 			return Header{}, withPath(err, "")
 		}
+		// A stream cut within its first bytes is judged by what came, as
+		// Decode does.
 		h.Compressed = true
 	}
 	h.Format, err = detect(prefix, size)
