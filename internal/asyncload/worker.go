@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stlview/stlview/internal/mesh"
+	"github.com/stlview/stlview/internal/nice"
 )
 
 // outcome is what a worker learned from running one job.
@@ -26,7 +27,7 @@ type outcome struct {
 func (l *Loader) worker(ready chan<- error) {
 	var err error
 	if l.cfg.LowPriority {
-		err = lowerThreadPriority()
+		err = nice.Lower()
 	}
 	ready <- err
 	if err != nil {

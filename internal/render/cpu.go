@@ -19,15 +19,20 @@ import (
 //
 // A CPU may be used only from the game's goroutine (Update and Draw).
 type CPU struct {
-	r   *raster.Renderer
-	img *image.RGBA // the picture, the size of the last target
-	buf []byte      // one viewport's pixels, contiguous, for WritePixels
+	r    *raster.Renderer
+	img  *image.RGBA // the picture, the size of the last target
+	buf  []byte      // one viewport's pixels, contiguous, for WritePixels
+	cost costMeter
 }
 
 var _ Renderer = (*CPU)(nil)
 
+// cpuPrior is the CPU backend's cost before it has drawn a frame: two
+// cores of the project's machine, drawing faces from both sides.
+var cpuPrior = Cost{Fixed: 300e3, PerPixel: 3, PerFace: 25}
+
 // NewCPU returns a CPU renderer that uses every core.
-func NewCPU() *CPU { return &CPU{r: raster.New(0)} }
+func NewCPU() *CPU { return &CPU{r: raster.New(0), cost: costMeter{cpuPrior}} }
 
 // Name returns "cpu".
 func (c *CPU) Name() string { return string(KindCPU) }
@@ -38,35 +43,41 @@ func (c *CPU) Prepare(*mesh.Mesh, time.Duration) bool { return true }
 // Forget has nothing to drop.
 func (c *CPU) Forget(*mesh.Mesh) {}
 
+// Cost returns the cost measured from the frames drawn so far.
+func (c *CPU) Cost() Cost { return c.cost.c }
+
 // Draw draws views into dst; see Renderer.
 func (c *CPU) Draw(dst *ebiten.Image, views []scene.View) {
+	start := time.Now()
 	b := dst.Bounds()
 	if c.img == nil || c.img.Rect != b {
 		c.img = image.NewRGBA(b)
 	}
 	c.r.Render(c.img, views)
+	faces, pixels := 0, 0
 	for i := range views {
 		vp := views[i].Viewport.Intersect(b)
 		if vp.Empty() {
 			continue
 		}
-		dst.SubImage(vp).(*ebiten.Image).WritePixels(c.pixels(vp))
+		var pix []byte
+		pix, c.buf = rectPixels(c.buf, c.img, vp)
+		dst.SubImage(vp).(*ebiten.Image).WritePixels(pix)
+		faces += viewFaces(&views[i])
+		pixels += area(vp)
 	}
+	c.cost.observe(time.Since(start), faces, pixels)
 }
 
-// pixels returns the pixels of rectangle r of c.img, row after row.
-func (c *CPU) pixels(r image.Rectangle) []byte {
-	row := 4 * r.Dx()
-	if r.Min.X == c.img.Rect.Min.X && r.Max.X == c.img.Rect.Max.X {
-		off := c.img.PixOffset(r.Min.X, r.Min.Y)
-		return c.img.Pix[off : off+row*r.Dy()] // whole rows: already contiguous
+// viewFaces returns the faces the levels v draws hold.
+func viewFaces(v *scene.View) int {
+	n := 0
+	for i := range v.Items {
+		if m := v.Items[i].Level(v.MaxFaces); m != nil {
+			n += m.Faces()
+		}
 	}
-	c.buf = resize(c.buf, row*r.Dy())
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		off := c.img.PixOffset(r.Min.X, y)
-		copy(c.buf[(y-r.Min.Y)*row:], c.img.Pix[off:off+row])
-	}
-	return c.buf
+	return n
 }
 
 // Dispose stops the rasterizer's workers; see Renderer.

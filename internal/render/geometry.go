@@ -1,6 +1,7 @@
 package render
 
 import (
+	"math"
 	"slices"
 	"time"
 
@@ -26,18 +27,23 @@ import (
 // A mesh without colours of its own, drawn without wireframe, keeps its
 // shared vertices, so each is transformed once per frame. One with colours
 // or a wireframe needs attributes per corner and gets a vertex per corner
-// (the soup layout).
+// (the soup layout). Faces are drawn from both sides: the index list holds
+// the faces seen from the front first, then those seen from behind, which
+// the colour pass draws with a uniform that says so (their shading, tint
+// or cap).
 
 // meshBuffers holds one mesh turned into what the GPU passes draw. The
 // static attributes (colour, barycentrics) are set once, by prepare; the
 // positions are rewritten whenever the view changes; idx lists the
-// triangles that face the eye.
+// triangles to draw, front-facing first (nfront of them), then the others.
 type meshBuffers struct {
-	mesh  *mesh.Mesh
-	soup  bool
-	verts []ebiten.Vertex
-	idx   []uint32
-	ready int // vertices whose static attributes are set
+	mesh   *mesh.Mesh
+	soup   bool
+	verts  []ebiten.Vertex
+	idx    []uint32
+	back   []uint32 // scratch: the back faces' indices before they join idx
+	nfront int      // indices in idx of front faces
+	ready  int      // vertices whose static attributes are set
 }
 
 // bufferKey names the buffers of a mesh in one layout.
@@ -52,6 +58,12 @@ func newMeshBuffers(m *mesh.Mesh, soup bool) *meshBuffers {
 		n = 3 * m.Faces()
 	}
 	return &meshBuffers{mesh: m, soup: soup, verts: make([]ebiten.Vertex, n), idx: make([]uint32, 0, 3*m.Faces())}
+}
+
+// bytes returns the memory b holds.
+func (b *meshBuffers) bytes() int64 {
+	const vertexSize = 12 * 4
+	return int64(cap(b.verts))*vertexSize + 4*int64(cap(b.idx)+cap(b.back))
 }
 
 // prepareChunk is how many vertices prepare converts between looks at the
@@ -90,26 +102,42 @@ func (b *meshBuffers) prepare(budget time.Duration) bool {
 // corners; the third coordinate is 1 - Custom1 - Custom2.
 var corners = [3][2]float32{{1, 0}, {0, 1}, {0, 0}}
 
-// noDepth marks a projected vertex that is behind the near plane.
+// noDepth marks a projected vertex that is behind the near plane, or cut
+// away by the view's section.
 const noDepth = -1
 
 // transform holds what projecting an item's vertices needs.
 type transform struct {
-	mvp      mgl32.Mat4
-	x0, y0   float32 // viewport centre in pixels
-	hw, hh   float32 // half the viewport size
-	frontNeg bool    // front faces have negative screen area (no mirroring)
-	vp       [4]float32
+	mvp     mgl32.Mat4
+	px      scene.PixelTransform
+	front   float32 // sign of the screen area (y down) of front faces
+	cull    float32 // sign of the screen area of faces skipped, or 0
+	vp      [4]float32
+	section bool
+	cut     [4]float64 // the section in clip space: kept where cut·clip ≥ 0
+	beyond  []bool     // per vertex of the mesh: cut away by the section
 }
 
-func newTransform(f *scene.Frame, model mgl32.Mat4) transform {
-	hw, hh := float32(f.Viewport.Dx())/2, float32(f.Viewport.Dy())/2
-	return transform{
-		mvp: f.MVP(model),
-		x0:  float32(f.Viewport.Min.X) + hw, y0: float32(f.Viewport.Min.Y) + hh, hw: hw, hh: hh,
-		frontNeg: !scene.Mirrors(model),
-		vp:       [4]float32{float32(f.Viewport.Min.X), float32(f.Viewport.Min.Y), float32(f.Viewport.Max.X), float32(f.Viewport.Max.Y)},
+func newTransform(f *scene.Frame, v *scene.View, it *scene.Item) transform {
+	t := transform{
+		mvp:   f.MVP(it.Model),
+		px:    f.Pixels(),
+		front: -1, // counter-clockwise with y up is clockwise with y down
+		vp:    [4]float32{float32(f.Viewport.Min.X), float32(f.Viewport.Min.Y), float32(f.Viewport.Max.X), float32(f.Viewport.Max.Y)},
 	}
+	if scene.Mirrors(it.Model) {
+		t.front = 1
+	}
+	switch {
+	case v.Section != nil:
+		t.section = true
+		t.cut = f.ClipPlane(v.Section.Plane())
+	case it.Cull == scene.CullBack:
+		t.cull = -t.front
+	case it.Cull == scene.CullFront:
+		t.cull = t.front
+	}
+	return t
 }
 
 // project writes the projection of model-space point p into out's
@@ -125,37 +153,44 @@ func (t *transform) project(p mgl32.Vec3, out *ebiten.Vertex) {
 		return
 	}
 	inv := 1 / cw
-	out.DstX = t.x0 + t.hw*cx*inv
-	out.DstY = t.y0 - t.hh*cy*inv
+	out.DstX = t.px.CX + t.px.SX*cx*inv
+	out.DstY = t.px.CY - t.px.SY*cy*inv
 	out.SrcX, out.SrcY = out.DstX, out.DstY
 	out.Custom0 = (cz*inv + 1) / 2
 }
 
-// visible reports whether the screen triangle a, b, c faces the eye and
-// may touch the viewport.
-func (t *transform) visible(a, b, c *ebiten.Vertex) bool {
+// facing returns the sign of the screen area of triangle a, b, c (y
+// down), 0 when it has none, and whether it may touch the viewport.
+func (t *transform) facing(a, b, c *ebiten.Vertex) (float32, bool) {
 	area := (b.DstX-a.DstX)*(c.DstY-a.DstY) - (c.DstX-a.DstX)*(b.DstY-a.DstY)
-	if (area < 0) != t.frontNeg || area == 0 {
-		return false
+	if area == 0 || !(max(a.DstX, b.DstX, c.DstX) >= t.vp[0] && min(a.DstX, b.DstX, c.DstX) <= t.vp[2] &&
+		max(a.DstY, b.DstY, c.DstY) >= t.vp[1] && min(a.DstY, b.DstY, c.DstY) <= t.vp[3]) {
+		return 0, false
 	}
-	return max(a.DstX, b.DstX, c.DstX) >= t.vp[0] && min(a.DstX, b.DstX, c.DstX) <= t.vp[2] &&
-		max(a.DstY, b.DstY, c.DstY) >= t.vp[1] && min(a.DstY, b.DstY, c.DstY) <= t.vp[3]
+	if area < 0 {
+		return -1, true
+	}
+	return 1, true
 }
 
 // geometry turns the items of a view into their buffers' positions and
-// visible triangles. Its slices are reused from frame to frame.
+// faces to draw. Its slices are reused from frame to frame.
 type geometry struct {
 	scratch []ebiten.Vertex // projected shared vertices of an indexed mesh in soup layout
-	clipped []ebiten.Vertex // triangles cut by the near plane, three vertices each
-	faces   int             // triangles kept in the last view
+	// clipped holds the triangles cut by the near plane or the section,
+	// three vertices each; clipBack says which were seen from behind.
+	clipped  []ebiten.Vertex
+	clipBack []bool
+	beyond   []bool
+	faces    int // triangles kept in the last view
 }
 
-// project fills b with the positions of it's mesh seen through t and the
-// indices of its visible triangles; triangles that reach behind the near
-// plane are cut and added to g.clipped, coloured as the item.
-func (g *geometry) project(t *transform, it *scene.Item, b *meshBuffers) {
-	m := b.mesh
-	b.idx = b.idx[:0]
+// project fills b with the positions of m (the level of it drawn) seen
+// through t and the indices of the faces to draw; faces that reach
+// behind the near plane or across the section are cut and added to
+// g.clipped, coloured as the item.
+func (g *geometry) project(t *transform, it *scene.Item, m *mesh.Mesh, b *meshBuffers) {
+	b.idx, b.back = b.idx[:0], b.back[:0]
 	pos := b.verts // where vertex v of the mesh is projected
 	if b.soup && m.Indices != nil {
 		g.scratch = resize(g.scratch, m.Vertices())
@@ -164,84 +199,96 @@ func (g *geometry) project(t *transform, it *scene.Item, b *meshBuffers) {
 	for v := range m.Vertices() {
 		t.project(m.Vertex(v), &pos[v])
 	}
+	if t.section {
+		g.beyond = resize(g.beyond, m.Vertices())
+		for v := range m.Vertices() {
+			p := m.Vertex(v)
+			c := t.mvp.Mul4x1(p.Vec4(1))
+			g.beyond[v] = t.cut[0]*float64(c[0])+t.cut[1]*float64(c[1])+t.cut[2]*float64(c[2])+t.cut[3]*float64(c[3]) < 0
+		}
+	}
 	for f := range m.Faces() {
 		i0, i1, i2 := m.Corner(f, 0), m.Corner(f, 1), m.Corner(f, 2)
-		a, bb, c := &pos[i0], &pos[i1], &pos[i2]
-		if a.Custom0 == noDepth || bb.Custom0 == noDepth || c.Custom0 == noDepth {
-			g.clipFace(t, it, f)
+		if t.section && (g.beyond[i0] || g.beyond[i1] || g.beyond[i2]) {
+			if !(g.beyond[i0] && g.beyond[i1] && g.beyond[i2]) {
+				g.clipFace(t, it, m, f)
+			}
 			continue
 		}
-		if !t.visible(a, bb, c) {
+		a, bb, c := &pos[i0], &pos[i1], &pos[i2]
+		if a.Custom0 == noDepth || bb.Custom0 == noDepth || c.Custom0 == noDepth {
+			g.clipFace(t, it, m, f)
+			continue
+		}
+		s, ok := t.facing(a, bb, c)
+		if !ok || s == t.cull {
 			continue
 		}
 		g.faces++
-		if !b.soup {
-			b.idx = append(b.idx, uint32(i0), uint32(i1), uint32(i2))
-			continue
-		}
-		k := uint32(3 * f)
-		if m.Indices != nil { // copy the projection to the corners
-			for c, src := range [3]*ebiten.Vertex{a, bb, c} {
-				dst := &b.verts[3*f+c]
-				dst.DstX, dst.DstY, dst.SrcX, dst.SrcY, dst.Custom0 = src.DstX, src.DstY, src.SrcX, src.SrcY, src.Custom0
+		k := [3]uint32{uint32(i0), uint32(i1), uint32(i2)}
+		if b.soup {
+			k = [3]uint32{uint32(3 * f), uint32(3*f + 1), uint32(3*f + 2)}
+			if m.Indices != nil { // copy the projection to the corners
+				for c, src := range [3]*ebiten.Vertex{a, bb, c} {
+					dst := &b.verts[3*f+c]
+					dst.DstX, dst.DstY, dst.SrcX, dst.SrcY, dst.Custom0 = src.DstX, src.DstY, src.SrcX, src.SrcY, src.Custom0
+				}
 			}
 		}
-		b.idx = append(b.idx, k, k+1, k+2)
+		if s == t.front {
+			b.idx = append(b.idx, k[0], k[1], k[2])
+		} else {
+			b.back = append(b.back, k[0], k[1], k[2])
+		}
 	}
+	b.nfront = len(b.idx)
+	b.idx = append(b.idx, b.back...)
 }
 
-// clipFace cuts face f of it, which reaches behind the near plane, to the
-// part in front of it (in clip space, where the cut is linear) and adds
-// what is left, zero to two triangles, to g.clipped.
-func (g *geometry) clipFace(t *transform, it *scene.Item, f int) {
-	type corner struct {
-		clip mgl32.Vec4
-		pos  mgl32.Vec3 // model space
-		bary [2]float32
-	}
-	var in [3]corner
+// clipFace cuts face f of m, which reaches behind the near plane or
+// across the section, to the part that shows (in clip space, where the
+// cut is linear) and adds what is left, zero or more triangles, to
+// g.clipped.
+func (g *geometry) clipFace(t *transform, it *scene.Item, m *mesh.Mesh, f int) {
+	var poly, next [5]scene.ClipVertex
 	for k := range 3 {
-		p := it.Mesh.Vertex(it.Mesh.Corner(f, k))
-		in[k] = corner{t.mvp.Mul4x1(p.Vec4(1)), p, corners[k]}
+		p := m.Vertex(m.Corner(f, k))
+		c := t.mvp.Mul4x1(p.Vec4(1))
+		poly[k] = scene.ClipVertex{C: [4]float64{float64(c[0]), float64(c[1]), float64(c[2]), float64(c[3])},
+			Attr: [4]float64{float64(corners[k][0]), float64(corners[k][1])}, Corner: k}
 	}
-	// Sutherland–Hodgman against the near plane, z + w >= 0.
-	dist := func(c *corner) float32 { return c.clip[2] + c.clip[3] }
-	var out [4]corner
-	n := 0
-	for k := range 3 {
-		a, b := &in[k], &in[(k+1)%3]
-		da, db := dist(a), dist(b)
-		if da >= 0 {
-			out[n] = *a
-			n++
-		}
-		if (da >= 0) != (db >= 0) {
-			s := da / (da - db)
-			out[n] = corner{
-				clip: a.clip.Add(b.clip.Sub(a.clip).Mul(s)),
-				pos:  a.pos.Add(b.pos.Sub(a.pos).Mul(s)),
-				bary: [2]float32{a.bary[0] + (b.bary[0]-a.bary[0])*s, a.bary[1] + (b.bary[1]-a.bary[1])*s},
-			}
-			n++
-		}
+	n := scene.ClipPolygon(poly[:3], scene.NearPlane, next[:])
+	poly, next = next, poly
+	if t.section {
+		n = scene.ClipPolygon(poly[:n], t.cut, next[:])
+		poly = next
 	}
-	c := it.FaceColor(f)
-	var vs [4]ebiten.Vertex
+	if n < 3 {
+		return
+	}
+	col := it.FaceColorOf(m, f)
+	var vs [5]ebiten.Vertex
 	for k := range n {
-		t.project(out[k].pos, &vs[k])
-		if vs[k].Custom0 == noDepth { // rounding put it a hair behind the plane
-			w := out[k].clip[3]
-			vs[k].DstX, vs[k].DstY, vs[k].Custom0 = t.x0+t.hw*out[k].clip[0]/w, t.y0-t.hh*out[k].clip[1]/w, 0
-			vs[k].SrcX, vs[k].SrcY = vs[k].DstX, vs[k].DstY
+		c := poly[k].C
+		w := c[3]
+		if !(w > 0) {
+			return
 		}
-		vs[k].ColorR, vs[k].ColorG, vs[k].ColorB, vs[k].ColorA = float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, 1
-		vs[k].Custom1, vs[k].Custom2 = out[k].bary[0], out[k].bary[1]
+		vs[k].DstX = t.px.CX + t.px.SX*float32(c[0]/w)
+		vs[k].DstY = t.px.CY - t.px.SY*float32(c[1]/w)
+		vs[k].SrcX, vs[k].SrcY = vs[k].DstX, vs[k].DstY
+		vs[k].Custom0 = float32(math.Max(0, (c[2]/w+1)/2))
+		vs[k].ColorR, vs[k].ColorG, vs[k].ColorB, vs[k].ColorA = float32(col.R)/255, float32(col.G)/255, float32(col.B)/255, 1
+		vs[k].Custom1, vs[k].Custom2 = float32(poly[k].Attr[0]), float32(poly[k].Attr[1])
 	}
 	for k := 1; k+1 < n; k++ {
-		if t.visible(&vs[0], &vs[k], &vs[k+1]) {
-			g.clipped = append(g.clipped, vs[0], vs[k], vs[k+1])
-			g.faces++
+		s, ok := t.facing(&vs[0], &vs[k], &vs[k+1])
+		if !ok || s == t.cull {
+			continue
 		}
+		g.clipped = append(g.clipped, vs[0], vs[k], vs[k+1])
+		g.clipBack = append(g.clipBack, s != t.front)
+		g.faces++
 	}
 }
 

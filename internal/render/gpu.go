@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"time"
 
+	"github.com/go-gl/mathgl/mgl32"
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/stlview/stlview/internal/mesh"
@@ -20,42 +22,60 @@ var shaderFS embed.FS
 // back-to-front sort of triangles is visibly wrong where surfaces cross,
 // so GPU builds a 16-bit z-buffer in two RGBA8 images with minimum blends:
 //
-//  1. depth_hi: every front-facing triangle writes the high byte of its
-//     depth; the minimum blend keeps the nearest per pixel;
+//  1. depth_hi: every triangle writes the high byte of its depth; the
+//     minimum blend keeps the nearest per pixel;
 //  2. depth_lo: triangles whose high byte matches write their low byte,
 //     again keeping the minimum;
-//  3. color: triangles whose 16-bit depth equals the stored one are shaded.
+//  3. color: triangles whose 16-bit depth equals the stored one are shaded,
+//     those seen from the front, then those seen from behind (lit alike,
+//     or tinted, or as a section's cap: see scene.View);
+//  4. line: the view's lines, where they are not behind the faces.
 //
 // Near and far hug the content's bounding box (scene.Camera.NearFar), which
 // makes 16 bits as good as 24 (measured in NOTES.md). The CPU projects the
-// vertices and culls back faces, halving the work of every pass.
+// vertices, culls what an item allows it to (scene.Item.Cull) and cuts
+// what crosses the near plane or a section.
 //
 // A GPU may be used only from the game's goroutine (Update and Draw).
 type GPU struct {
-	hi, lo, color *ebiten.Shader
-	depthHi       *ebiten.Image                // high bytes of the nearest depth
-	depthLo       *ebiten.Image                // low bytes
-	buffers       map[bufferKey][]*meshBuffers // a mesh drawn by several items of a view needs buffers for each
-	uses          map[bufferKey]int            // buffers of each key used so far in the view being drawn
-	geo           geometry
-	clippedIdx    []uint32
-	uniforms      map[string]any
-	draws         []gpuDraw
+	hi, lo, color, line *ebiten.Shader
+	depthHi             *ebiten.Image                // high bytes of the nearest depth
+	depthLo             *ebiten.Image                // low bytes
+	buffers             map[bufferKey][]*meshBuffers // a mesh drawn by several items of a view needs buffers for each
+	uses                map[bufferKey]int            // buffers of each key used so far in the view being drawn
+	geo                 geometry
+	clippedIdx          []uint32
+	uniforms            map[string]any
+	draws               []gpuDraw
+	lineVerts           []ebiten.Vertex
+	lineIdx             []uint32
+	cost                Cost
 }
 
-// gpuDraw is one item's share of a view's passes.
+// gpuDraw is one item's share of a view's passes: its vertices and the
+// indices of its faces, the first nfront of them seen from the front.
 type gpuDraw struct {
-	verts []ebiten.Vertex
-	idx   []uint32
-	color mesh.Color
+	verts  []ebiten.Vertex
+	idx    []uint32
+	nfront int
+	color  mesh.Color
 }
+
+// gpuPrior is the GPU backend's cost until Choose measures it: what the
+// depth passes cost under Mesa's llvmpipe on the project's machine.
+var gpuPrior = Cost{Fixed: 2e6, PerPixel: 10, PerFace: 160}
 
 var _ Renderer = (*GPU)(nil)
 
 // NewGPU returns a GPU renderer. Its shaders are compiled on first use.
 func NewGPU() *GPU {
-	return &GPU{buffers: map[bufferKey][]*meshBuffers{}, uses: map[bufferKey]int{}, uniforms: map[string]any{}}
+	return &GPU{buffers: map[bufferKey][]*meshBuffers{}, uses: map[bufferKey]int{}, uniforms: map[string]any{}, cost: gpuPrior}
 }
+
+// Cost returns the backend's cost: an estimate until Choose has measured
+// it on this machine. The time Draw takes on the CPU says little of what
+// the GPU does after it returns, so frames do not refine it.
+func (g *GPU) Cost() Cost { return g.cost }
 
 // Name returns "gpu".
 func (g *GPU) Name() string { return string(KindGPU) }
@@ -120,7 +140,7 @@ func (g *GPU) compile() {
 		}
 		return s
 	}
-	g.hi, g.lo, g.color = compile("depth_hi"), compile("depth_lo"), compile("color")
+	g.hi, g.lo, g.color, g.line = compile("depth_hi"), compile("depth_lo"), compile("color"), compile("line")
 }
 
 // ensureTargets makes the depth images the size of the target.
@@ -142,12 +162,12 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 	target := dst.SubImage(vp).(*ebiten.Image)
 	target.Fill(v.Background)
 	f := v.Frame()
-	g.geo.clipped = g.geo.clipped[:0]
+	g.geo.clipped, g.geo.clipBack = g.geo.clipped[:0], g.geo.clipBack[:0]
 	g.draws = g.draws[:0]
 	clear(g.uses)
 	for i := range v.Items {
 		it := &v.Items[i]
-		m := it.Mesh
+		m := it.Level(v.MaxFaces)
 		if m == nil || m.Faces() == 0 {
 			continue
 		}
@@ -155,19 +175,30 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 		b := g.buffersFor(m, k.soup, g.uses[k])
 		g.uses[k]++
 		b.prepare(0)
-		t := newTransform(&f, it.Model)
-		g.geo.project(&t, it, b)
+		t := newTransform(&f, v, it)
+		g.geo.project(&t, it, m, b)
 		if len(b.idx) > 0 {
-			g.draws = append(g.draws, gpuDraw{b.verts, b.idx, itemColor(it)})
+			g.draws = append(g.draws, gpuDraw{b.verts, b.idx, b.nfront, itemColor(it)})
 		}
 	}
 	if n := len(g.geo.clipped); n > 0 {
+		// Front triangles first, then the others, as for the items.
 		for len(g.clippedIdx) < n {
 			g.clippedIdx = append(g.clippedIdx, uint32(len(g.clippedIdx)))
 		}
-		g.draws = append(g.draws, gpuDraw{g.geo.clipped, g.clippedIdx[:n], mesh.Color{}})
+		idx := make([]uint32, 0, n)
+		for _, back := range []bool{false, true} {
+			for t, b := range g.geo.clipBack {
+				if b == back {
+					idx = append(idx, uint32(3*t), uint32(3*t+1), uint32(3*t+2))
+				}
+			}
+		}
+		nfront := 3 * (len(g.geo.clipBack) - countTrue(g.geo.clipBack))
+		g.draws = append(g.draws, gpuDraw{g.geo.clipped, idx, nfront, mesh.Color{}})
 	}
-	if len(g.draws) == 0 {
+	lines := g.lineQuads(&f, v)
+	if len(g.draws) == 0 && !lines {
 		return
 	}
 
@@ -184,11 +215,12 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 			Blend: minBlend, Uniforms: u, Images: [4]*ebiten.Image{g.depthHi},
 		})
 	}
-	l, wc := scene.LightDir(), scene.WireColor
+	l, wc, bc, cc := scene.LightDir(), scene.WireColor, scene.BackColor, scene.CapColor
 	inv := f.Projection.Inv()
+	px := f.Pixels()
 	u["InvProjection"] = inv[:]
-	u["ViewportCenter"] = []float32{float32(f.Viewport.Min.X) + float32(f.Viewport.Dx())/2, float32(f.Viewport.Min.Y) + float32(f.Viewport.Dy())/2}
-	u["ViewportHalf"] = []float32{float32(f.Viewport.Dx()) / 2, float32(f.Viewport.Dy()) / 2}
+	u["ViewportCenter"] = []float32{px.CX, px.CY}
+	u["ViewportHalf"] = []float32{px.SX, px.SY}
 	u["Ambient"], u["Diffuse"] = scene.Ambient, scene.Diffuse
 	u["LightDir"] = []float32{l[0], l[1], l[2]}
 	u["Wireframe"] = float32(0)
@@ -196,13 +228,114 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 		u["Wireframe"] = float32(1)
 	}
 	u["WireColor"] = []float32{float32(wc.R) / 255, float32(wc.G) / 255, float32(wc.B) / 255, 1}
-	u["WireHalfWidth"] = scene.WireWidth / 2
+	u["WireHalfWidth"] = scene.WireWidth / 2 * v.PixelScale()
+	u["BackColor"] = []float32{float32(bc.R) / 255, float32(bc.G) / 255, float32(bc.B) / 255}
+	u["CapColor"] = []float32{float32(cc.R) / 255, float32(cc.G) / 255, float32(cc.B) / 255}
+	switch {
+	case v.Section != nil:
+		u["BackMode"] = float32(2)
+	case v.BackTint:
+		u["BackMode"] = float32(1)
+	default:
+		u["BackMode"] = float32(0)
+	}
 	for _, d := range g.draws {
 		u["ItemColor"] = []float32{float32(d.color.R) / 255, float32(d.color.G) / 255, float32(d.color.B) / 255}
-		target.DrawTrianglesShader32(d.verts, d.idx, g.color, &ebiten.DrawTrianglesShaderOptions{
-			Uniforms: u, Images: [4]*ebiten.Image{g.depthHi, g.depthLo},
+		for back, idx := range [2][]uint32{d.idx[:d.nfront], d.idx[d.nfront:]} {
+			if len(idx) == 0 {
+				continue
+			}
+			u["Back"] = float32(back)
+			target.DrawTrianglesShader32(d.verts, idx, g.color, &ebiten.DrawTrianglesShaderOptions{
+				Uniforms: u, Images: [4]*ebiten.Image{g.depthHi, g.depthLo},
+			})
+		}
+	}
+	if lines {
+		target.DrawTrianglesShader32(g.lineVerts, g.lineIdx, g.line, &ebiten.DrawTrianglesShaderOptions{
+			Uniforms: map[string]any{"Bias": float32(lineDepthBias / 2)}, Images: [4]*ebiten.Image{g.depthHi, g.depthLo},
 		})
 	}
+}
+
+// lineDepthBias is how much nearer than the surface lines are drawn, in
+// NDC depth, as package raster draws them.
+const lineDepthBias = 2e-3
+
+// lineQuads turns v's lines, cut to the near plane and the section, into
+// screen quads LineWidth wide in g.lineVerts and g.lineIdx, and reports
+// whether there are any.
+func (g *GPU) lineQuads(f *scene.Frame, v *scene.View) bool {
+	g.lineVerts, g.lineIdx = g.lineVerts[:0], g.lineIdx[:0]
+	if len(v.Lines) == 0 {
+		return false
+	}
+	planes := [][4]float64{scene.NearPlane}
+	if v.Section != nil {
+		planes = append(planes, f.ClipPlane(v.Section.Plane()))
+	}
+	px := f.Pixels()
+	hw := scene.LineWidth / 2 * v.PixelScale()
+	for _, l := range v.Lines {
+		var seg [2]scene.ClipVertex
+		for k, p := range [2]mgl32.Vec3{l.A, l.B} {
+			c := f.ViewProjection.Mul4x1(p.Vec4(1))
+			seg[k].C = [4]float64{float64(c[0]), float64(c[1]), float64(c[2]), float64(c[3])}
+		}
+		var out [3]scene.ClipVertex
+		ok := true
+		for _, pl := range planes {
+			if n := scene.ClipPolygon(seg[:], pl, out[:]); n < 2 {
+				ok = false
+				break
+			}
+			seg[0], seg[1] = out[0], out[1]
+		}
+		if !ok || !(seg[0].C[3] > 0) || !(seg[1].C[3] > 0) {
+			continue
+		}
+		var x, y, z [2]float32
+		for k := range 2 {
+			c := seg[k].C
+			x[k] = px.CX + px.SX*float32(c[0]/c[3])
+			y[k] = px.CY - px.SY*float32(c[1]/c[3])
+			z[k] = float32((c[2]/c[3] + 1) / 2)
+		}
+		dx, dy := x[1]-x[0], y[1]-y[0]
+		n := float32(math.Hypot(float64(dx), float64(dy)))
+		if n == 0 {
+			dx, dy, n = 1, 0, 1
+		}
+		// Half a width across and along, so the ends are square.
+		ax, ay := dx/n*hw, dy/n*hw
+		nx, ny := -ay, ax
+		base := uint32(len(g.lineVerts))
+		cr, cg, cb := float32(l.Color.R)/255, float32(l.Color.G)/255, float32(l.Color.B)/255
+		// The quad's corners: each end, pushed out along the line and to
+		// either side of it.
+		for _, c := range [4]struct {
+			end  int
+			side float32
+		}{{0, -1}, {0, 1}, {1, 1}, {1, -1}} {
+			out := float32(2*c.end - 1)
+			vx := x[c.end] + c.side*nx + out*ax
+			vy := y[c.end] + c.side*ny + out*ay
+			g.lineVerts = append(g.lineVerts, ebiten.Vertex{DstX: vx, DstY: vy, SrcX: vx, SrcY: vy,
+				ColorR: cr, ColorG: cg, ColorB: cb, ColorA: 1, Custom0: z[c.end]})
+		}
+		g.lineIdx = append(g.lineIdx, base, base+1, base+2, base, base+2, base+3)
+	}
+	return len(g.lineIdx) > 0
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // Triangles returns how many triangles the last Draw kept after culling.
@@ -211,12 +344,12 @@ func (g *GPU) Triangles() int { return g.geo.faces }
 // Dispose frees the depth images, shaders and buffers; see Renderer.
 func (g *GPU) Dispose() {
 	g.disposeTargets()
-	for _, s := range []*ebiten.Shader{g.hi, g.lo, g.color} {
+	for _, s := range []*ebiten.Shader{g.hi, g.lo, g.color, g.line} {
 		if s != nil {
 			s.Deallocate()
 		}
 	}
-	g.hi, g.lo, g.color = nil, nil, nil
+	g.hi, g.lo, g.color, g.line = nil, nil, nil, nil
 	clear(g.buffers)
 }
 

@@ -6,6 +6,15 @@
 // software z-buffer uploaded as pixels (for software OpenGL such as Mesa's
 // llvmpipe, where it is several times faster). All the numbers that decide
 // the picture (camera, projection, shading) come from package scene.
+//
+// A window moves at the speed of the frames a backend draws and rests at
+// full detail: while the camera moves, FitDetail picks for each view the
+// level of detail that the backend's measured Cost draws within the frame
+// budget; once it stops, a Refiner draws the views at full detail,
+// supersampled, on low-priority threads, with the face under each pixel
+// recorded for picking, and the window shows that picture when it is
+// complete. Both backends rest on the same Refiner, so the picture at rest
+// and the point a click picks are exact whichever draws the moving frames.
 package render
 
 import (
@@ -37,6 +46,9 @@ type Renderer interface {
 	// viewport are left as they are. The views are only read, during the
 	// call.
 	Draw(dst *ebiten.Image, views []scene.View)
+	// Cost returns the backend's cost model, measured from the frames it
+	// has drawn (before any, an estimate for this kind of backend).
+	Cost() Cost
 	// Dispose frees the renderer's images and workers. The renderer must
 	// not be used afterwards.
 	Dispose()

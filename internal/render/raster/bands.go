@@ -2,13 +2,13 @@ package raster
 
 import "encoding/binary"
 
-// drawBand clears and fills band b as band worker w (phaseBands): for each
-// view in order, it clears the view's rows in the band, then draws the
-// view's faces from every setup worker's bin. Setup worker s set up a range
+// drawBand fills band b as band worker w (phaseBands): for each view in
+// order, it clears the view's rows in the band when clear is set, then
+// draws the view's faces from every setup worker's bin. Setup worker s set up a range
 // of faces above those of worker s-1, so taking the bins in worker order
 // draws the faces in their order, and equal depths resolve the same way
 // however the work was split: the first face drawn wins.
-func (r *Renderer) drawBand(w, b int) {
+func (r *Renderer) drawBand(w, b int, clearRows bool) {
 	y0 := int32(b << r.bandShift)
 	y1 := min(y0+1<<r.bandShift, int32(r.dst.Rect.Dy())) - 1
 	cur := r.cursors[w]
@@ -19,7 +19,9 @@ func (r *Renderer) drawBand(w, b int) {
 		if ry0 > ry1 {
 			continue // setup put none of the view's faces in this band
 		}
-		r.clearRows(vj, ry0, ry1)
+		if clearRows {
+			r.clearRows(vj, ry0, ry1)
+		}
 		for s := range r.workers {
 			list := r.bins[s*r.nbands+b]
 			k := cur[s]
@@ -43,6 +45,9 @@ func (r *Renderer) clearRows(vj *viewJob, y0, y1 int32) {
 		p := r.dst.Pix[y*stride+4*x0 : y*stride+4*x1]
 		binary.LittleEndian.PutUint32(p, vj.bg)
 		repeat(p, 4)
+		if r.wantIDs {
+			clear(r.ids[y*w+x0 : y*w+x1])
+		}
 	}
 }
 

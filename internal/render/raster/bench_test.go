@@ -79,3 +79,27 @@ func BenchmarkGallery100(b *testing.B) {
 	}
 	benchmarkViews(b, views)
 }
+
+// BenchmarkRender1MCulled draws the 1M torus with its back faces culled,
+// as a closed mesh wound outward may be (the speed before two-sided
+// drawing).
+func BenchmarkRender1MCulled(b *testing.B) {
+	m, _ := tori()
+	benchmarkViews(b, []scene.View{viewOf(1024, 768, scene.Iso, scene.Item{Mesh: m, Model: mgl32.Ident4(), Cull: scene.CullBack})})
+}
+
+// BenchmarkRender1MIDs also records the face under every pixel (picking).
+func BenchmarkRender1MIDs(b *testing.B) {
+	m, _ := tori()
+	v := viewOf(1024, 768, scene.Iso, scene.Item{Mesh: m, Model: mgl32.Ident4()})
+	v.IDs = true
+	benchmarkViews(b, []scene.View{v})
+}
+
+// BenchmarkRender1MSection cuts the torus in half with a section plane.
+func BenchmarkRender1MSection(b *testing.B) {
+	m, _ := tori()
+	v := viewOf(1024, 768, scene.Iso, scene.Item{Mesh: m, Model: mgl32.Ident4()})
+	v.Section = &scene.Section{Axis: 0, Offset: 0}
+	benchmarkViews(b, []scene.View{v})
+}

@@ -1,92 +1,58 @@
 package raster
 
-import "math"
+import (
+	"math"
 
-// Faces with a corner outside the clip volume (behind the near plane or far
-// outside the view) are clipped in homogeneous clip space against the near
-// plane and the guard band, as a polygon (Sutherland-Hodgman), and the
-// polygon is drawn as a fan of triangles. This is rare: only faces that
-// cross the near plane or lie far off screen take this path.
+	"github.com/stlview/stlview/internal/render/scene"
+)
 
-// hvertex is a polygon vertex in clip space.
-type hvertex struct {
-	c      [4]float64 // x, y, z, w
-	corner int        // the global number of the corner it is, or -1 for a crossing point
-}
+// Faces with a corner outside the clip volume (behind the near plane, far
+// outside the view, or cut away by a section) are clipped in homogeneous
+// clip space against the volume's planes, as a polygon (scene.ClipPolygon),
+// and the polygon is drawn as a fan of triangles. This is rare: only faces
+// that cross the near plane or a section, or lie far off screen, take this
+// path.
 
 // clipFace clips local face f of it against its view's clip volume and
 // bins the triangles of what remains.
 func (r *Renderer) clipFace(it *itemJob, f int, bins []bin) {
 	vj := &r.views[it.view]
-	m := it.item.Mesh
-	var poly, next [8]hvertex // each of the 5 planes adds at most one vertex to 3
+	m := it.mesh
+	var poly, next [9]scene.ClipVertex // each of the 6 planes adds at most one vertex to 3
 	for k := range 3 {
 		v := m.Corner(f, k)
 		p := m.Positions[3*v : 3*v+3 : 3*v+3]
 		cx, cy, cz, cw := clipCoords(&it.mvp, p[0], p[1], p[2])
-		poly[k] = hvertex{c: [4]float64{float64(cx), float64(cy), float64(cz), float64(cw)}, corner: it.vert0 + v}
-		for _, x := range poly[k].c {
+		poly[k] = scene.ClipVertex{C: [4]float64{float64(cx), float64(cy), float64(cz), float64(cw)}, Corner: it.vert0 + v}
+		for _, x := range poly[k].C {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return
 			}
 		}
 	}
 	n := 3
-	for _, pl := range vj.planes {
-		n = clipPolygon(poly[:n], pl, next[:])
+	for _, pl := range vj.planes[:vj.nplanes] {
+		n = scene.ClipPolygon(poly[:n], pl, next[:])
 		if n < 3 {
 			return
 		}
 		poly, next = next, poly
 	}
 
-	var vs [8]vertex
+	var vs [9]vertex
 	for i, h := range poly[:n] {
-		if h.corner >= 0 && r.verts[h.corner].out == 0 {
-			vs[i] = r.verts[h.corner] // bit for bit what its neighbours use
+		if h.Corner >= 0 && r.verts[h.Corner].out&outView == 0 {
+			vs[i] = r.verts[h.Corner] // bit for bit what its neighbours use
 			continue
 		}
 		var ok bool
-		if vs[i], ok = vj.vertex64(h.c); !ok {
+		if vs[i], ok = vj.vertex64(h.C); !ok {
 			return
 		}
 	}
 	for i := 1; i+1 < n; i++ {
 		r.bin(vj, it, f, &vs[0], &vs[i], &vs[i+1], bins)
 	}
-}
-
-// clipPolygon writes to out the part of polygon in on the side of plane pl
-// where pl·c ≥ 0 and returns its vertex count; out must have room for
-// len(in)+1 vertices.
-func clipPolygon(in []hvertex, pl [4]float64, out []hvertex) int {
-	dist := func(h *hvertex) float64 {
-		return pl[0]*h.c[0] + pl[1]*h.c[1] + pl[2]*h.c[2] + pl[3]*h.c[3]
-	}
-	n := 0
-	prev := &in[len(in)-1]
-	dp := dist(prev)
-	for i := range in {
-		cur := &in[i]
-		dc := dist(cur)
-		if (dc >= 0) != (dp >= 0) {
-			// The edge crosses the plane: add the crossing point.
-			t := dp / (dp - dc)
-			var h hvertex
-			for k := range 4 {
-				h.c[k] = prev.c[k] + t*(cur.c[k]-prev.c[k])
-			}
-			h.corner = -1
-			out[n] = h
-			n++
-		}
-		if dc >= 0 {
-			out[n] = *cur
-			n++
-		}
-		prev, dp = cur, dc
-	}
-	return n
 }
 
 // vertex64 projects clip coordinates as vertex does, in float64; ok is

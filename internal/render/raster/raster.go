@@ -19,9 +19,11 @@ import (
 	"image"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
+	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
@@ -38,7 +40,8 @@ const MaxTargetSize = 1 << 16
 // a Render allocates nothing. A zero Renderer is ready to use and works on
 // GOMAXPROCS goroutines.
 type Renderer struct {
-	workers int // goroutines that share a frame, the caller's included
+	workers int    // goroutines that share a frame, the caller's included
+	onStart func() // run first by each background worker, or nil
 
 	// Background worker w (1 ≤ w < workers) waits on wake[w-1] for a
 	// phase, runs its share and sends on done. The sends and receives
@@ -58,6 +61,15 @@ func New(workers int) *Renderer {
 	return &Renderer{workers: workers}
 }
 
+// NewWithStart is New with a function each background worker goroutine
+// runs once before its first share of work: for example one that lowers
+// its thread's priority (package nice), for a Renderer that draws in the
+// background. The goroutine that calls Render does the first share
+// itself and is the caller's to prepare.
+func NewWithStart(workers int, onStart func()) *Renderer {
+	return &Renderer{workers: workers, onStart: onStart}
+}
+
 // Render draws views into dst, in order: each view's viewport (cropped to
 // dst's bounds) is filled with its background, then its items are drawn
 // with depth testing. A later view whose viewport overlaps an earlier one
@@ -70,17 +82,47 @@ func New(workers int) *Renderer {
 // than faces) makes it panic, possibly on a worker goroutine, which ends
 // the program.
 func (r *Renderer) Render(dst *image.RGBA, views []scene.View) {
+	r.RenderUnless(dst, views, nil)
+}
+
+// RenderUnless is Render that gives up when stop, called between batches
+// of faces (about a million a batch), returns true; it reports whether the
+// picture is complete. A picture given up on is partly drawn and records
+// no face ids. stop may be nil.
+func (r *Renderer) RenderUnless(dst *image.RGBA, views []scene.View, stop func() bool) bool {
 	if dst.Rect.Dx() > MaxTargetSize || dst.Rect.Dy() > MaxTargetSize {
 		panic("raster: target image larger than MaxTargetSize")
 	}
 	r.start()
+	r.wantIDs = slices.ContainsFunc(views, func(v scene.View) bool { return v.IDs })
+	r.hasIDs = false
 	r.prepare(dst, views)
 	r.run(phaseProject)
-	r.run(phaseSetup) // also empties the bins when there is nothing to draw
-	r.next.Store(0)
-	r.run(phaseBands)
+	// Faces are set up and drawn a batch at a time, so the bins hold at
+	// most a batch however big the meshes are; the first batch's bands
+	// also clear the views (even with nothing to draw).
+	for r.batch = 0; r.batch == 0 || r.batch*batchFaces < r.nfaces; r.batch++ {
+		if r.batch > 0 && stop != nil && stop() {
+			r.release()
+			return false
+		}
+		r.run(phaseSetup)
+		r.next.Store(0)
+		r.run(phaseBands)
+	}
+	if slices.ContainsFunc(r.views, func(vj viewJob) bool { return len(vj.lines) > 0 }) {
+		r.next.Store(0)
+		r.run(phaseLines)
+	}
+	r.hasIDs, r.idRect = r.wantIDs, dst.Rect
+	r.recordHits(views)
 	r.release()
+	return true
 }
+
+// batchFaces is how many faces one batch of Render sets up before drawing
+// them: it bounds the bins at about 48 bytes a face.
+var batchFaces = 1 << 20
 
 // Close stops the worker goroutines and waits for them to exit. The
 // Renderer keeps its buffers and may be used again; a later Render starts
@@ -98,8 +140,9 @@ type phase uint8
 
 const (
 	phaseProject phase = iota // project vertex ranges: Renderer.project
-	phaseSetup                // cull, clip, shade and bin face ranges: Renderer.setup
-	phaseBands                // clear and fill bands: Renderer.drawBand
+	phaseSetup                // cull, clip, shade and bin a batch's face ranges: Renderer.setup
+	phaseBands                // fill bands with the batch (clear them first in batch 0): Renderer.drawBand
+	phaseLines                // draw the views' lines in bands: Renderer.drawLines
 )
 
 // start sizes the pool and starts the background workers if they are not
@@ -127,6 +170,9 @@ func (r *Renderer) start() {
 // handed to Render's caller without leaving the frame half done.
 func (r *Renderer) worker(w int, wake <-chan phase) {
 	defer r.exited.Done()
+	if r.onStart != nil {
+		r.onStart()
+	}
 	for p := range wake {
 		r.work(w, p)
 		r.done <- struct{}{}
@@ -151,14 +197,20 @@ func (r *Renderer) work(w int, p phase) {
 	case phaseProject:
 		r.project(w*r.nverts/r.workers, (w+1)*r.nverts/r.workers)
 	case phaseSetup:
-		r.setup(w, w*r.nfaces/r.workers, (w+1)*r.nfaces/r.workers)
-	case phaseBands:
+		lo := r.batch * batchFaces
+		n := min(batchFaces, r.nfaces-lo)
+		r.setup(w, lo+w*n/r.workers, lo+(w+1)*n/r.workers)
+	case phaseBands, phaseLines:
 		for {
 			b := int(r.next.Add(1)) - 1
 			if b >= r.nbands {
 				return
 			}
-			r.drawBand(w, b)
+			if p == phaseBands {
+				r.drawBand(w, b, r.batch == 0)
+			} else {
+				r.drawLines(b)
+			}
 		}
 	}
 }
@@ -172,6 +224,18 @@ type frame struct {
 	nverts, nfaces int
 	verts          []vertex  // every item's projected vertices, items[i].vert0 on
 	depth          []float32 // one NDC depth per dst pixel, row-major
+	batch          int       // the batch of faces being set up and drawn
+
+	// ids holds, when the views ask for it (wantIDs), the global face
+	// number + 1 of the face each pixel shows, 0 for none. hasIDs says
+	// it is complete for the last Render; hits maps its face numbers
+	// back to views and items.
+	wantIDs, hasIDs bool
+	ids             []uint32
+	idRect          image.Rectangle // the target the ids are of
+	hits            []hitItem
+
+	luts map[mesh.Color]*shadeLUT // shading tables by base colour, kept between frames
 
 	bandShift int          // a band is 1<<bandShift rows
 	nbands    int          // bands covering dst

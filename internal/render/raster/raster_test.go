@@ -162,35 +162,57 @@ func countNot(img *image.RGBA, c color.RGBA) int {
 	return n
 }
 
-func TestBackFaceCulling(t *testing.T) {
+func TestTwoSided(t *testing.T) {
 	// One triangle in the plane y = 0, counter-clockwise seen from -y:
 	// its front faces the Front view's camera.
 	tri := mesh.FromTriangles([]float32{-1, 0, -1, 1, 0, -1, 0, 0, 1})
+	front := viewOf(50, 50, scene.Front, scene.Item{Mesh: tri, Model: mgl32.Ident4(), Color: red})
+	lit := shaded(&front, mgl32.Vec3{0, -1, 0}, red) // the front side, facing the eye
 	tests := []struct {
 		name  string
 		view  scene.StandardView
 		model mgl32.Mat4
-		drawn bool
+		cull  scene.Cull
+		tint  bool
+		want  color.RGBA // the triangle's colour, or bg for none
 	}{
-		{"front side", scene.Front, mgl32.Ident4(), true},
-		{"seen from behind", scene.Back, mgl32.Ident4(), false},
-		{"mirrored, front side", scene.Front, mgl32.Scale3D(-1, 1, 1), true},
-		{"mirrored, seen from behind", scene.Back, mgl32.Scale3D(-1, 1, 1), false},
-		{"turned around", scene.Front, mgl32.HomogRotate3DZ(math.Pi), false},
+		{"front side", scene.Front, mgl32.Ident4(), scene.CullNone, false, lit},
+		{"seen from behind: lit the same", scene.Back, mgl32.Ident4(), scene.CullNone, false, lit},
+		{"mirrored, seen from behind", scene.Back, mgl32.Scale3D(-1, 1, 1), scene.CullNone, false, lit},
+		{"turned around", scene.Front, mgl32.HomogRotate3DZ(math.Pi), scene.CullNone, false, lit},
+		{"culled from behind", scene.Back, mgl32.Ident4(), scene.CullBack, false, bg},
+		{"mirrored, culled from behind", scene.Back, mgl32.Scale3D(-1, 1, 1), scene.CullBack, false, bg},
+		{"back culling, front side", scene.Front, mgl32.Ident4(), scene.CullBack, false, lit},
+		{"front culling, front side", scene.Front, mgl32.Ident4(), scene.CullFront, false, bg},
+		{"front culling, from behind", scene.Back, mgl32.Ident4(), scene.CullFront, false, lit},
+		{"tinted from behind", scene.Back, mgl32.Ident4(), scene.CullNone, true, shaded(&front, mgl32.Vec3{0, -1, 0}, scene.BackColor)},
+		{"front side, tint on", scene.Front, mgl32.Ident4(), scene.CullNone, true, lit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := viewOf(50, 50, tt.view, scene.Item{Mesh: tri, Model: tt.model, Color: red})
+			v := viewOf(50, 50, tt.view, scene.Item{Mesh: tri, Model: tt.model, Color: red, Cull: tt.cull})
+			v.BackTint = tt.tint
 			img := render(t, 50, 50, v)
 			n := countNot(img, bg)
-			if tt.drawn && n < 200 {
-				t.Errorf("%d pixels drawn, want the triangle (several hundred)", n)
+			if tt.want == bg {
+				if n != 0 {
+					t.Errorf("%d pixels drawn, want none", n)
+				}
+				return
 			}
-			if !tt.drawn && n != 0 {
-				t.Errorf("%d pixels drawn, want none", n)
+			if n < 200 {
+				t.Fatalf("%d pixels drawn, want the triangle (several hundred)", n)
+			}
+			if got := img.RGBAAt(25, 25); colorDist(got, tt.want) > 2 {
+				t.Errorf("centre pixel %v, want %v", got, tt.want)
 			}
 		})
 	}
+}
+
+func colorDist(a, b color.RGBA) int {
+	d := func(x, y uint8) int { return max(int(x)-int(y), int(y)-int(x)) }
+	return max(d(a.R, b.R), d(a.G, b.G), d(a.B, b.B))
 }
 
 func TestClipping(t *testing.T) {
@@ -214,8 +236,9 @@ func TestClipping(t *testing.T) {
 	floorShade := shaded(&onFloor, mgl32.Vec3{0, 0, 1}, floorColor)
 	cubeShade := shaded(&onFloor, mgl32.Vec3{0, -1, 0}, red)
 
-	// Inside a closed box: its walls face away and are culled, the cube in
-	// the middle shows.
+	// Inside a closed box: its walls are seen from behind and drawn, lit
+	// as if they faced the eye; culled, they vanish and the cube in the
+	// middle stands against the background.
 	inside := scene.View{Viewport: image.Rect(0, 0, 160, 120), Background: bg,
 		Items: []scene.Item{
 			{Mesh: room, Model: mgl32.Ident4(), Color: floorColor},
@@ -223,6 +246,12 @@ func TestClipping(t *testing.T) {
 		}}
 	inside.Camera = onFloor.Camera
 	insideCube := shaded(&inside, mgl32.Vec3{0, -1, 0}, red)
+	farWall := shaded(&inside, mgl32.Vec3{0, -1, 0}, floorColor) // its inner side, facing the eye
+	culled := inside
+	culled.Items = []scene.Item{
+		{Mesh: room, Model: mgl32.Ident4(), Color: floorColor, Cull: scene.CullBack},
+		{Mesh: cube, Model: mgl32.Ident4(), Color: red},
+	}
 
 	// Looking down from close by at a face a million units wide: its
 	// corners project far beyond the guard band (2^16 pixels).
@@ -246,6 +275,11 @@ func TestClipping(t *testing.T) {
 			{80, 60}:   cubeShade,
 		}},
 		{"inside a closed box", inside, map[image.Point]color.RGBA{
+			{80, 119}: farWall,
+			{80, 2}:   farWall,
+			{80, 60}:  insideCube,
+		}},
+		{"inside a closed box that may cull", culled, map[image.Point]color.RGBA{
 			{80, 119}: bg,
 			{80, 2}:   bg,
 			{80, 60}:  insideCube,
@@ -584,10 +618,12 @@ func referenceRender(v *scene.View, w, h int) (*image.RGBA, []bool) {
 				fc.z[k] = float64(q[2]) / cw
 			}
 			ar := (fc.x[1]-fc.x[0])*(fc.y[2]-fc.y[0]) - (fc.y[1]-fc.y[0])*(fc.x[2]-fc.x[0])
-			if ar >= 0 { // clockwise with y up: a back face
-				continue
+			n := nm.Mul3x1(it.Mesh.Normal(f))
+			if ar >= 0 { // clockwise with y up: seen from behind, lit from the eye's side
+				n = n.Mul(-1)
+				fc.x[1], fc.x[2], fc.y[1], fc.y[2], fc.z[1], fc.z[2] = fc.x[2], fc.x[1], fc.y[2], fc.y[1], fc.z[2], fc.z[1]
 			}
-			fc.col = scene.Shade(nm.Mul3x1(it.Mesh.Normal(f)), it.FaceColor(f))
+			fc.col = scene.Shade(n, it.FaceColor(f))
 			faces = append(faces, fc)
 		}
 	}

@@ -10,11 +10,12 @@ type binTri struct {
 	z     [3]float32 // corners' NDC depth
 	color uint32     // shaded colour, packed as in dst.Pix
 	view  uint32     // index into frame.views
+	id    uint32     // global face number + 1, for the face-id buffer
 }
 
 // setup culls, clips, shades and bins global faces lo..hi-1 as setup
-// worker w (phaseSetup): every front face that covers a pixel centre of
-// its view is appended to the bins of the bands its bounding box touches.
+// worker w (phaseSetup): every face that covers a pixel centre of its view
+// is appended to the bins of the bands its bounding box touches.
 func (r *Renderer) setup(w, lo, hi int) {
 	bins := r.bins[w*r.nbands : (w+1)*r.nbands]
 	for b := range bins {
@@ -33,7 +34,7 @@ func (r *Renderer) setup(w, lo, hi int) {
 func (r *Renderer) setupFaces(it *itemJob, lo, hi int, bins []bin) {
 	vj := &r.views[it.view]
 	vs := r.verts[it.vert0 : it.vert0+it.nverts]
-	idx := it.item.Mesh.Indices
+	idx := it.mesh.Indices
 	for f := lo; f < hi; f++ {
 		var a, b, c *vertex
 		if idx != nil {
@@ -42,21 +43,24 @@ func (r *Renderer) setupFaces(it *itemJob, lo, hi int, bins []bin) {
 			a, b, c = &vs[3*f], &vs[3*f+1], &vs[3*f+2]
 		}
 		if a.out|b.out|c.out != 0 {
-			r.clipFace(it, f, bins)
+			if a.out&b.out&c.out&beyondCut == 0 { // not wholly cut away
+				r.clipFace(it, f, bins)
+			}
 			continue
 		}
 		r.bin(vj, it, f, a, b, c, bins)
 	}
 }
 
-// bin culls triangle a, b, c of local face f of it and, if it is a front
-// face covering a pixel centre of its view, appends it to the bins of the
-// bands it touches.
+// bin appends triangle a, b, c of local face f of it, if it covers a pixel
+// centre of its view, to the bins of the bands it touches. Faces are drawn
+// from both sides unless the item may cull those seen from behind.
 func (r *Renderer) bin(vj *viewJob, it *itemJob, f int, a, b, c *vertex, bins []bin) {
 	ar := area(a, b, c)
-	if ar*it.front <= 0 {
-		return // a back face, or no area
+	if ar == 0 || ar*it.cull > 0 {
+		return // no area, or a face that cannot show
 	}
+	back := ar*it.front < 0
 	x0, x1, y0, y1 := pixelSpan(a, b, c, vj.clip)
 	if x0 > x1 || y0 > y1 {
 		return // covers no pixel centre of the view
@@ -68,8 +72,9 @@ func (r *Renderer) bin(vj *viewJob, it *itemJob, f int, a, b, c *vertex, bins []
 		x:     [3]int32{a.x, b.x, c.x},
 		y:     [3]int32{a.y, b.y, c.y},
 		z:     [3]float32{a.z, b.z, c.z},
-		color: packShaded(it, f),
+		color: packShaded(it, vj, f, back),
 		view:  uint32(it.view),
+		id:    uint32(it.face0+f) + 1,
 	}
 	for band := y0 >> r.bandShift; band <= y1>>r.bandShift; band++ {
 		bins[band] = append(bins[band], t)

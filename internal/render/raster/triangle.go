@@ -67,12 +67,12 @@ func (r *Renderer) drawTriangle(vj *viewJob, t *binTri, y0, y1 int32) {
 	if vj.wire {
 		// An edge function is the distance to the edge times the edge's
 		// length, in subpixels.
-		d := float64(scene.WireWidth) / 2 * one
+		d := float64(vj.wireHalf) * one
 		s.w0 = int64(d*length(t, 1, 2)) - b0
 		s.w1 = int64(d*length(t, 2, 0)) - b1
 		s.w2 = int64(d*length(t, 0, 1)) - b2
 	}
-	r.fill(&s, t.color, wireColor)
+	r.fill(&s, t.color, wireColor, t.id)
 }
 
 // edge returns the edge function of t's edge from corner v to corner w at
@@ -127,9 +127,13 @@ func limitSpan(lo, hi int, e, s int64) (int, int) {
 // fill draws the pixels of t that pass the depth test: in colour col, or
 // in wire where the wireframe thresholds put a pixel on an edge (with no
 // wireframe the thresholds are below any edge function, and the test
-// never passes).
-func (r *Renderer) fill(t *triangle, col, wire uint32) {
+// never passes), and records id for them when face ids are kept.
+func (r *Renderer) fill(t *triangle, col, wire, id uint32) {
 	dw, stride := r.dst.Rect.Dx(), r.dst.Stride
+	ids := r.ids
+	if !r.wantIDs {
+		ids = nil
+	}
 	n := int(t.x1-t.x0) + 1
 	e0, e1, e2 := t.e0, t.e1, t.e2
 	dzdx := float32(t.dzdx)
@@ -142,6 +146,10 @@ func (r *Renderer) fill(t *triangle, col, wire uint32) {
 			zr := float32(t.z0 + t.dzdy*float64(y-t.y0))
 			drow := r.depth[int(y)*dw+int(t.x0):][:n]
 			prow := r.dst.Pix[int(y)*stride+4*int(t.x0):][:4*n]
+			var irow []uint32
+			if ids != nil {
+				irow = ids[int(y)*dw+int(t.x0):][:n]
+			}
 			f0, f1, f2 := e0+t.dx0*int64(lo), e1+t.dx1*int64(lo), e2+t.dx2*int64(lo)
 			for i := lo; i <= hi; i++ {
 				if f0|f1|f2 >= 0 {
@@ -152,6 +160,9 @@ func (r *Renderer) fill(t *triangle, col, wire uint32) {
 							c = wire
 						}
 						binary.LittleEndian.PutUint32(prow[4*i:], c)
+						if irow != nil {
+							irow[i] = id
+						}
 					}
 				}
 				f0 += t.dx0

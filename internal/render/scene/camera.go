@@ -39,6 +39,12 @@ type Camera struct {
 	Elevation float32    // radians, in [-MaxElevation, MaxElevation]
 	FOV       float32    // vertical field of view, radians, in (0, π)
 	Up        Axis       // the world axis shown upward on screen
+	// Ortho makes the projection orthographic: parallel rays, no
+	// perspective. Its view shows the same extent at the target as the
+	// perspective one does (the height 2·Distance·tan(FOV/2)), so
+	// switching keeps the part's size on screen, and Distance still
+	// zooms.
+	Ortho bool
 }
 
 // NewCamera returns a camera with the given up axis showing the Iso view
@@ -85,10 +91,15 @@ func (c *Camera) View() mgl32.Mat4 {
 	}
 }
 
-// Projection returns the OpenGL perspective matrix for the camera's FOV:
-// view space to clip space, with near mapped to NDC z = -1 and far to +1.
-// aspect is the viewport's width over its height.
+// Projection returns the OpenGL projection matrix, perspective for the
+// camera's FOV or orthographic (see Ortho): view space to clip space, with
+// near mapped to NDC z = -1 and far to +1. aspect is the viewport's width
+// over its height.
 func (c *Camera) Projection(aspect, near, far float32) mgl32.Mat4 {
+	if c.Ortho {
+		h := c.Distance * c.tanHalfFOV()
+		return mgl32.Ortho(-h*aspect, h*aspect, -h, h, near, far)
+	}
 	return mgl32.Perspective(c.FOV, aspect, near, far)
 }
 
@@ -164,6 +175,11 @@ func (c *Camera) Fit(b mesh.Box, aspect float32) {
 		}
 		p = p.Sub(center)
 		x, y, z := abs32(p.Dot(right)), abs32(p.Dot(up)), p.Dot(back) // z: toward the eye
+		if c.Ortho {
+			// The half-widths of the view are d·tan at every depth.
+			d = max(d, x*FitMargin/tanX, y*FitMargin/tanY)
+			continue
+		}
 		// The corner is z nearer the eye than the target, so at depth
 		// d - z, where the half-widths of the view are (d - z)·tan.
 		d = max(d, z+x*FitMargin/tanX, z+y*FitMargin/tanY)

@@ -37,6 +37,11 @@ func (c *Camera) NearFar(b mesh.Box) (near, far float32) {
 	}
 	pad := b.Radius()*1e-3 + 1e-30
 	near, far = near-pad, far+pad
+	if c.Ortho {
+		// No perspective divide: the planes may lie behind the eye, which
+		// only has a direction.
+		return near, far
+	}
 	if !(far > 0) {
 		return c.Distance * MinNearRatio * 2, c.Distance * 2
 	}
@@ -94,20 +99,40 @@ func Mirrors(model mgl32.Mat4) bool {
 	return model.Mat3().Det() < 0
 }
 
-// ToPixel maps normalised device coordinates to target pixel coordinates:
-// x = -1 is the viewport's left edge and +1 its right edge, y = +1 its top
-// edge and -1 its bottom. Pixel (i, j) covers [i, i+1) × [j, j+1) and is
-// sampled at its centre (i+0.5, j+0.5).
-func (f *Frame) ToPixel(ndcX, ndcY float32) (x, y float32) {
+// PixelTransform is the viewport mapping every backend uses: a point
+// with normalised device coordinates x, y lands at target pixel
+// coordinates (CX + SX·x, CY − SY·y), so x = -1 is the viewport's left
+// edge and +1 its right edge, y = +1 its top edge and -1 its bottom.
+// Pixel (i, j) covers [i, i+1) × [j, j+1) and is sampled at its centre
+// (i+0.5, j+0.5).
+type PixelTransform struct{ CX, CY, SX, SY float32 }
+
+// Pixels returns the frame's PixelTransform.
+func (f *Frame) Pixels() PixelTransform {
 	hw, hh := float32(f.Viewport.Dx())/2, float32(f.Viewport.Dy())/2
-	return float32(f.Viewport.Min.X) + hw*(1+ndcX), float32(f.Viewport.Min.Y) + hh*(1-ndcY)
+	return PixelTransform{float32(f.Viewport.Min.X) + hw, float32(f.Viewport.Min.Y) + hh, hw, hh}
+}
+
+// ToPixel maps normalised device coordinates to target pixel coordinates
+// (see PixelTransform).
+func (f *Frame) ToPixel(ndcX, ndcY float32) (x, y float32) {
+	t := f.Pixels()
+	return t.CX + t.SX*ndcX, t.CY - t.SY*ndcY
 }
 
 // ToNDC is the inverse of ToPixel: it maps target pixel coordinates, such
 // as the cursor's, to normalised device coordinates for Camera.ZoomAt.
 func (f *Frame) ToNDC(x, y float32) (ndcX, ndcY float32) {
-	hw, hh := float32(f.Viewport.Dx())/2, float32(f.Viewport.Dy())/2
-	return (x-float32(f.Viewport.Min.X))/hw - 1, 1 - (y-float32(f.Viewport.Min.Y))/hh
+	t := f.Pixels()
+	return (x - t.CX) / t.SX, (t.CY - y) / t.SY
+}
+
+// Unproject returns the world point at target pixel coordinates x, y and
+// NDC depth z: the inverse of Project.
+func (f *Frame) Unproject(x, y, z float32) mgl32.Vec3 {
+	nx, ny := f.ToNDC(x, y)
+	p := f.ViewProjection.Inv().Mul4x1(mgl32.Vec4{nx, ny, z, 1})
+	return p.Vec3().Mul(1 / p[3])
 }
 
 // Project maps a world point to target pixel coordinates and NDC depth

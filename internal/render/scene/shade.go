@@ -33,6 +33,18 @@ var DefaultColor = mesh.Color{R: 176, G: 190, B: 214, A: 255}
 // Treat it as a constant.
 var DefaultBackground = color.RGBA{R: 38, G: 41, B: 48, A: 255}
 
+// BackColor is the base colour of faces seen from behind when a view asks
+// for them to stand out (View.BackTint): a warning orange.
+var BackColor = mesh.Color{R: 235, G: 120, B: 40, A: 255}
+
+// CapColor is the colour of the inside of a part's walls seen through a
+// section's cut (View.Section), drawn unshaded so the cut reads as a flat
+// face: a deep red, like the hatching of a drawing's section.
+var CapColor = color.RGBA{R: 196, G: 62, B: 58, A: 255}
+
+// LineWidth is the width in pixels of View.Lines.
+const LineWidth float32 = 1.5
+
 // WireColor is the colour of wireframe edges. Treat it as a constant.
 var WireColor = color.RGBA{R: 24, G: 28, B: 38, A: 255}
 
@@ -42,20 +54,37 @@ var WireColor = color.RGBA{R: 24, G: 28, B: 38, A: 255}
 // the background is half as wide.
 const WireWidth float32 = 1.5
 
+// ShadeSteps is how finely the shading factor k is quantised: k takes the
+// values i/ShadeSteps. The step is far below what 8-bit colour resolves,
+// and it lets a renderer shade a face by looking its colour up in a table.
+const ShadeSteps = 1024
+
+// ShadeIndex returns the shading factor of a face whose unit view-space
+// normal makes cosine cos with LightDir, as an index i with
+// k = i/ShadeSteps: k = Ambient + Diffuse·max(0, cos), rounded.
+func ShadeIndex(cos float32) int {
+	return int((Ambient+Diffuse*max(cos, 0))*ShadeSteps + 0.5) // max: no branch to mispredict
+}
+
+// ShadeAt returns base scaled by the shading factor of index i: each
+// channel round(channel · i/ShadeSteps), at most 255. Alpha is 255.
+func ShadeAt(i int, base mesh.Color) color.RGBA {
+	k := float32(i) / ShadeSteps
+	return color.RGBA{R: scale(base.R, k), G: scale(base.G, k), B: scale(base.B, k), A: 255}
+}
+
 // Shade returns the flat-shaded colour of a face with view-space normal
 // nView (of any non-zero length; zero gives the ambient term alone) and
-// base colour base: each channel is round(channel · k) with
-// k = Ambient + Diffuse·max(0, n̂·LightDir()). Alpha is 255.
+// base colour base: ShadeAt(ShadeIndex(n̂·LightDir()), base).
 func Shade(nView mgl32.Vec3, base mesh.Color) color.RGBA {
-	// Scalar maths on purpose: the renderer calls this for every visible
-	// face, and mgl32's Vec3 methods copy the array through memory in a
-	// way that stalls the CPU (a 5x slowdown measured).
+	// Scalar maths on purpose: mgl32's Vec3 methods copy the array
+	// through memory in a way that stalls the CPU (a 5x slowdown measured).
 	x, y, z := nView[0], nView[1], nView[2]
-	k := Ambient
+	cos := float32(0)
 	if l := float32(math.Sqrt(float64(x*x + y*y + z*z))); l > 0 {
-		k += Diffuse * max(x*lightX+y*lightY+z*lightZ, 0) / l // max: no branch to mispredict
+		cos = (x*lightX + y*lightY + z*lightZ) / l
 	}
-	return color.RGBA{R: scale(base.R, k), G: scale(base.G, k), B: scale(base.B, k), A: 255}
+	return ShadeAt(ShadeIndex(cos), base)
 }
 
 func scale(c uint8, k float32) uint8 {
