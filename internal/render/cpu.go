@@ -43,6 +43,9 @@ func (c *CPU) Prepare(*mesh.Mesh, time.Duration) bool { return true }
 // Forget has nothing to drop.
 func (c *CPU) Forget(*mesh.Mesh) {}
 
+// Bytes returns 0: the rasterizer keeps nothing per mesh.
+func (c *CPU) Bytes(*mesh.Mesh) int64 { return 0 }
+
 // Cost returns the cost measured from the frames drawn so far.
 func (c *CPU) Cost() Cost { return c.cost.c }
 

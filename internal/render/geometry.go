@@ -115,7 +115,6 @@ type transform struct {
 	vp      [4]float32
 	section bool
 	cut     [4]float64 // the section in clip space: kept where cut·clip ≥ 0
-	beyond  []bool     // per vertex of the mesh: cut away by the section
 }
 
 func newTransform(f *scene.Frame, v *scene.View, it *scene.Item) transform {

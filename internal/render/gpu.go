@@ -98,6 +98,17 @@ func (g *GPU) buffersFor(m *mesh.Mesh, soup bool, n int) *meshBuffers {
 	return bs[n]
 }
 
+// Bytes returns the memory of m's vertex and index buffers; see Renderer.
+func (g *GPU) Bytes(m *mesh.Mesh) int64 {
+	var n int64
+	for _, soup := range []bool{false, true} {
+		for _, b := range g.buffers[bufferKey{m, soup}] {
+			n += b.bytes()
+		}
+	}
+	return n
+}
+
 // Forget drops the buffers of m; see Renderer.
 func (g *GPU) Forget(m *mesh.Mesh) {
 	delete(g.buffers, bufferKey{m, false})

@@ -41,6 +41,9 @@ type Renderer interface {
 	// Forget drops what Prepare and Draw keep for m, once m is no longer
 	// shown.
 	Forget(m *mesh.Mesh)
+	// Bytes returns the memory Prepare and Draw keep for m, for the store
+	// that budgets everything derived from a mesh.
+	Bytes(m *mesh.Mesh) int64
 	// Draw fills each view's viewport in dst with the view's background
 	// and draws its items, cropped to the viewport. Pixels outside every
 	// viewport are left as they are. The views are only read, during the

@@ -129,7 +129,7 @@ func TestSection(t *testing.T) {
 	v.Camera.Ortho = true
 	v.Camera.Fit(v.Bounds(), 1)
 	v.Section = &scene.Section{Axis: 0, Offset: 5, Flip: true} // keep x ≥ 5... seen from +x
-	v.Section.Flip = false                                      // keep x ≤ 5: the cut faces +x, the camera
+	v.Section.Flip = false                                     // keep x ≤ 5: the cut faces +x, the camera
 	img := render(t, 100, 100, v)
 	f := v.Frame()
 	at := func(p mgl32.Vec3) color.RGBA {
@@ -168,7 +168,7 @@ func TestLines(t *testing.T) {
 	white := color.RGBA{255, 255, 255, 255}
 	green := color.RGBA{0, 255, 0, 255}
 	v.Lines = []scene.Line{
-		{A: mgl32.Vec3{0, 0, 5}, B: mgl32.Vec3{10, 0, 5}, Color: white},  // across the front side
+		{A: mgl32.Vec3{0, 0, 5}, B: mgl32.Vec3{10, 0, 5}, Color: white},   // across the front side
 		{A: mgl32.Vec3{0, 10, 2}, B: mgl32.Vec3{10, 10, 2}, Color: green}, // behind the cube: hidden
 	}
 	img := render(t, 120, 120, v)

@@ -34,9 +34,9 @@ type viewJob struct {
 	// wireHalf is half the wireframe's width in pixels, lineHalf half the
 	// lines'.
 	wireHalf, lineHalf float32
-	backTint bool
-	cap      uint32 // CapColor packed, when the view has a section
-	section  bool
+	backTint           bool
+	cap                uint32 // CapColor packed, when the view has a section
+	section            bool
 
 	// Viewport transform to subpixels: X = ox + sx·x/w, Y = oy - sy·y/w.
 	ox, oy, sx, sy float32
