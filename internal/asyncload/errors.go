@@ -3,10 +3,7 @@ package asyncload
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
-
-	"github.com/stlview/stlview/internal/mesh"
+	"strings"
 )
 
 // Sentinel errors; test for them with errors.Is. Errors in a Result wrap
@@ -37,13 +34,35 @@ func (e *PanicError) Error() string {
 	return fmt.Sprintf("asyncload: %s: panic while loading: %v", e.Source, e.Value)
 }
 
-// sourceError makes err name source, unless it is of a type that already
-// does: the decoder's errors, os errors on the file itself, HTTP client
-// errors and panics all carry the path or URL.
+// SourceError is the error of every load that did not complete: it names
+// the source as it was given to Queue, and wraps the cause (a
+// *mesh.ParseError, ErrCancelled, ErrHTTPStatus, mesh.ErrTooLarge,
+// ErrNoSTL, ErrNotRegular, a *PanicError, an I/O error): ask it with
+// errors.As and errors.Is, not by its text.
+type SourceError struct {
+	Source string // as given to Queue
+	Err    error
+}
+
+// Error returns "source: cause", unless the cause names the source
+// already (the decoder's and the file system's errors do).
+func (e *SourceError) Error() string {
+	msg := e.Err.Error()
+	if strings.Contains(msg, e.Source) {
+		return msg
+	}
+	return e.Source + ": " + msg
+}
+
+// Unwrap returns the cause.
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// sourceError wraps err in a *SourceError naming source, unless it is
+// one already.
 func sourceError(source string, err error) error {
-	switch err.(type) {
-	case nil, *mesh.ParseError, *fs.PathError, *url.Error, *PanicError:
+	var se *SourceError
+	if err == nil || (errors.As(err, &se) && se.Source == source) {
 		return err
 	}
-	return fmt.Errorf("asyncload: %s: %w", source, err)
+	return &SourceError{Source: source, Err: err}
 }

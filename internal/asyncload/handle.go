@@ -3,6 +3,8 @@ package asyncload
 import (
 	"strconv"
 	"sync/atomic"
+
+	"github.com/stlview/stlview/internal/mesh"
 )
 
 // Priority orders queued loads: a free worker always takes the queued load
@@ -72,9 +74,38 @@ func (s State) String() string {
 // Final reports whether s is Completed, Failed or Cancelled.
 func (s State) Final() bool { return s >= Completed }
 
+// Stage is what a loading worker is doing.
+type Stage uint32
+
+const (
+	StageNone        Stage = iota // not on a worker: queued, or settled
+	StageReading                  // reading and decoding the input
+	StageWelding                  // joining the faces' shared corners
+	StageSimplifying              // building the levels of detail
+)
+
+// String returns "", "reading", "welding" or "simplifying".
+func (s Stage) String() string {
+	switch s {
+	case StageReading:
+		return "reading"
+	case StageWelding:
+		return "welding"
+	case StageSimplifying:
+		return "simplifying"
+	}
+	return ""
+}
+
 // Status is a snapshot of one load, cheap enough to take every frame.
 type Status struct {
 	State State
+	// Stage is what the worker does, while Loading.
+	Stage Stage
+	// Preview is a rough mesh of the whole shape, made before the load
+	// completes (a sample of a big binary file's faces), or nil. It is
+	// read-only and is not in the Store.
+	Preview *mesh.Mesh
 	// Progress is the fraction of the source's bytes read so far, from 0 to
 	// 1, and never decreases. It stays 0 while the size is unknown (before a
 	// worker opens the file, or for a download without Content-Length), and
@@ -114,6 +145,11 @@ type Handle struct {
 // Source returns the source as it was given to Queue.
 func (h *Handle) Source() string { return h.source }
 
+// Key returns the source's key: its cleaned absolute path, or the URL. The
+// Store's entries are found by it, and two sources with the same key share
+// their loads.
+func (h *Handle) Key() string { return h.job.key }
+
 // Done returns a channel that is closed when the handle reaches a final
 // state. The Result is then available from Result.
 func (h *Handle) Done() <-chan struct{} { return h.done }
@@ -140,7 +176,7 @@ func (h *Handle) status() Status {
 	case Queued:
 		return Status{State: s, Size: size}
 	case Loading:
-		return Status{State: s, Progress: h.job.progress(), Size: size}
+		return Status{State: s, Progress: h.job.progress(), Size: size, Stage: Stage(h.job.stage.Load()), Preview: h.job.preview.Load()}
 	default:
 		return Status{State: s, Progress: 1, Size: size}
 	}

@@ -21,8 +21,8 @@ type Config struct {
 	// every core.
 	Workers int
 
-	// Indexed makes every mesh indexed (mesh.Mesh.IndexedWorkers) on the
-	// worker, so the render thread need not weld vertices.
+	// Indexed makes every mesh indexed, welded as it decodes
+	// (mesh.Decoder.Indexed), so the render thread need not weld vertices.
 	Indexed bool
 
 	// Process, if set, runs on the worker after decoding (and indexing)
@@ -33,6 +33,25 @@ type Config struct {
 	// workers at once. A panic in Process fails that load only, as a panic
 	// in the decoder does.
 	Process func(ctx context.Context, source string, m *mesh.Mesh) (*mesh.Mesh, error)
+
+	// Levels, if set, builds a mesh's levels of detail on the worker after
+	// decoding (and Process): the load's stage is then StageSimplifying.
+	// The levels go into the Store's entry with the mesh, their memory
+	// counted; without a Store, Levels is not called. It must honour ctx
+	// like Process. An error fails the load.
+	Levels func(ctx context.Context, m *mesh.Mesh, workers int) ([]*mesh.Mesh, error)
+
+	// Budget, if set, is the memory budget every decode reserves from
+	// before it allocates (mesh.Decoder.Budget): a load that cannot fit
+	// fails with mesh.ErrTooLarge instead of exhausting memory. With a
+	// Store, its budget is used and Budget must be nil or the same. A
+	// completed load keeps its reservation: the Store's entry holds it,
+	// or, without a Store, the Result until Result.Release.
+	Budget *Budget
+
+	// Store, if set, receives every mesh the Loader loads: Result.Entry
+	// is then its entry, which owns the mesh and its reservation.
+	Store *Store
 
 	// MaxSize caps a download and any decompressed or unknown-size input;
 	// 0 means mesh.DefaultMaxSize. Local files of known size are not capped.
@@ -123,6 +142,12 @@ func New(cfg Config) (*Loader, error) {
 	}
 	if cfg.Debounce <= 0 {
 		cfg.Debounce = 250 * time.Millisecond
+	}
+	if cfg.Store != nil {
+		if cfg.Budget != nil && cfg.Budget != cfg.Store.budget {
+			return nil, fmt.Errorf("asyncload: %w: Config.Budget is not the Store's", ErrInvalid)
+		}
+		cfg.Budget = cfg.Store.budget
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -235,8 +260,9 @@ func (l *Loader) QueueBatch(sources []string, p Priority) []*Handle {
 			r.err = ErrClosed
 		}
 		if r.err != nil {
-			h := &Handle{source: sources[i], done: make(chan struct{}), priority: p}
-			l.settleLocked(h, Result{State: Failed, Err: r.err, Size: -1})
+			h := &Handle{source: sources[i], done: make(chan struct{}), priority: p, job: &job{key: r.key}}
+			h.job.size.Store(-1)
+			l.settleLocked(h, Result{State: Failed, Err: sourceError(sources[i], r.err), Size: -1, Kind: kindOf(r.isURL)})
 			handles[i] = h
 			continue
 		}
@@ -319,7 +345,7 @@ func (l *Loader) Cancel(h *Handle) bool {
 func (l *Loader) cancelLocked(h *Handle) {
 	j := h.job
 	j.removeHandle(h)
-	l.settleLocked(h, Result{State: Cancelled, Err: sourceError(h.source, ErrCancelled), Bytes: j.read.Load(), Size: j.size.Load()})
+	l.settleLocked(h, Result{State: Cancelled, Err: sourceError(h.source, ErrCancelled), Bytes: j.read.Load(), Size: j.size.Load(), Kind: j.kind()})
 	if len(j.handles) > 0 {
 		if top := j.topPriority(); top != j.priority {
 			l.setJobPriorityLocked(j, top)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"slices"
 	"sync/atomic"
+
+	"github.com/stlview/stlview/internal/mesh"
 )
 
 // A job is one load of one source. Handles that ask for the same source
@@ -33,7 +35,16 @@ type job struct {
 	// only grows.
 	read atomic.Int64
 	size atomic.Int64
+
+	// stage holds the Stage the worker is in; preview, a rough mesh of
+	// the whole shape to show before the load completes, or nil. Both are
+	// written by the worker and read by Status without a lock.
+	stage   atomic.Uint32
+	preview atomic.Pointer[mesh.Mesh]
 }
+
+// kind returns what j's source is known to be so far.
+func (j *job) kind() SourceKind { return kindOf(j.isURL) }
 
 // progress returns read/size clamped to [0, 1], or 0 while size is unknown.
 func (j *job) progress() float64 {

@@ -13,17 +13,22 @@ import (
 // failed or was cancelled.
 type Result struct {
 	Handle *Handle
-	Source string // as given to Queue
-	State  State  // Completed, Failed or Cancelled
+	Source string     // as given to Queue
+	Kind   SourceKind // what the source turned out to be: file, folder or URL
+	State  State      // Completed, Failed or Cancelled
 
 	// Mesh is the decoded mesh when State is Completed, or the Placeholder
 	// when the load failed and the handle asked for a fallback. It is nil
 	// for a folder and for other failures. Handles that shared the load
 	// share the mesh: treat it as read-only.
 	Mesh *mesh.Mesh
-	// Err is nil exactly when State is Completed. It names the source and
-	// wraps the cause: a *mesh.ParseError, ErrCancelled, ErrHTTPStatus,
-	// mesh.ErrTooLarge, ErrNoSTL, a *PanicError or an I/O error.
+	// Entry is the Store's entry for Mesh when the Loader has a Store (it
+	// owns the mesh, its levels and its reservation), else nil.
+	Entry *Entry
+	// Err is nil exactly when State is Completed. It is a *SourceError
+	// that names the source and wraps the cause: a *mesh.ParseError,
+	// ErrCancelled, ErrHTTPStatus, mesh.ErrTooLarge, ErrNoSTL,
+	// ErrNotRegular, a *PanicError or an I/O error.
 	Err error
 	// Fallback reports that Mesh is the Placeholder standing in for a
 	// failed load (Err says why).
@@ -41,6 +46,62 @@ type Result struct {
 	Bytes    int64         // bytes read from the file or response (compressed if gzip)
 	Size     int64         // the file's size, or the Content-Length; -1 if unknown
 	ModTime  time.Time     // the file's modification time when opened; zero for URLs
+
+	// Skipped counts, for a folder, the symbolic links its walk did not
+	// follow because they lead outside it.
+	Skipped int
+
+	lease *lease // the mesh's reservation, without a Store
+}
+
+// Release gives the memory reservation of a completed load's mesh back to
+// the Loader's Budget, once the caller is done with the mesh. It matters
+// only for a Loader with a Budget and no Store (whose entries own their
+// reservations); the Results of a shared load share one reservation,
+// which the first Release returns. Release is idempotent and safe for
+// concurrent use.
+func (r *Result) Release() {
+	if r.lease != nil {
+		r.lease.release()
+	}
+}
+
+// lease is a reservation held for a mesh outside a Store.
+type lease struct {
+	once   sync.Once
+	budget *Budget
+	bytes  int64
+}
+
+func (l *lease) release() { l.once.Do(func() { l.budget.Release(l.bytes) }) }
+
+// SourceKind is what a source turned out to be.
+type SourceKind uint8
+
+const (
+	KindFile   SourceKind = iota + 1 // a local file
+	KindFolder                       // a local folder, whose files were queued
+	KindURL                          // an http or https URL
+)
+
+// String returns "file", "folder" or "URL".
+func (k SourceKind) String() string {
+	switch k {
+	case KindFile:
+		return "file"
+	case KindFolder:
+		return "folder"
+	case KindURL:
+		return "URL"
+	}
+	return "unknown"
+}
+
+func kindOf(isURL bool) SourceKind {
+	if isURL {
+		return KindURL
+	}
+	return KindFile
 }
 
 // resultQueue holds settled Results until PollCompleted takes them. It is

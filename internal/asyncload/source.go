@@ -24,7 +24,7 @@ func (l *Loader) resolve(source string, p Priority) (key string, isURL bool, err
 		return "", false, fmt.Errorf("asyncload: %w: empty source", ErrInvalid)
 	case strings.ContainsRune(source, 0):
 		return "", false, fmt.Errorf("asyncload: %q: %w: NUL in path", source, ErrInvalid)
-	case isHTTP(source):
+	case IsURL(source):
 		u, err := url.Parse(source)
 		if err != nil {
 			return "", false, fmt.Errorf("asyncload: %w: %w", ErrInvalid, err)
@@ -39,8 +39,9 @@ func (l *Loader) resolve(source string, p Priority) (key string, isURL bool, err
 	return filepath.Join(l.cwd, source), false, nil
 }
 
-// isHTTP reports whether source starts with http:// or https://, in any case.
-func isHTTP(source string) bool {
+// IsURL reports whether source starts with http:// or https://, in any
+// case: the sources the Loader downloads rather than opens.
+func IsURL(source string) bool {
 	for _, scheme := range []string{"http://", "https://"} {
 		if len(source) >= len(scheme) && strings.EqualFold(source[:len(scheme)], scheme) {
 			return true
@@ -83,9 +84,22 @@ func (l *Loader) expand(ctx context.Context, dir string) outcome {
 }
 
 // decoder returns the decoder for job j, on the goroutines Loader.next
-// allowed it.
+// allowed it, reserving from the Loader's budget and reporting its stages
+// to j.
 func (l *Loader) decoder(j *job) mesh.Decoder {
-	return mesh.Decoder{Path: j.key, Workers: j.threads, MaxSize: l.cfg.MaxSize}
+	d := mesh.Decoder{Path: j.key, Workers: j.threads, MaxSize: l.cfg.MaxSize, Indexed: l.cfg.Indexed}
+	if l.cfg.Budget != nil {
+		d.Budget = l.cfg.Budget
+	}
+	d.Stage = func(s mesh.Stage) {
+		switch s {
+		case mesh.StageReading:
+			j.stage.Store(uint32(StageReading))
+		case mesh.StageWelding:
+			j.stage.Store(uint32(StageWelding))
+		}
+	}
+	return d
 }
 
 // countingReader adds the bytes read through it to n, for progress.

@@ -14,9 +14,12 @@ import (
 // outcome is what a worker learned from running one job.
 type outcome struct {
 	mesh     *mesh.Mesh
+	levels   []*mesh.Mesh
+	reserved int64 // bytes of the budget the mesh and levels hold
 	err      error
 	folder   bool     // the source was a directory
 	files    []string // a folder's STL files, as absolute paths
+	skipped  int      // links out of the folder not followed
 	duration time.Duration
 	size     int64 // the file's size or Content-Length; -1 if unknown
 	modTime  time.Time
@@ -78,15 +81,24 @@ func (l *Loader) next() (*job, context.Context) {
 }
 
 // run loads j's source. It never panics: a panic while decoding or
-// processing becomes the outcome's error, so one bad file cannot take the
-// loader (or the viewer) down. Only panics on this goroutine can be
-// recovered: the decoder runs with Workers: 1, but a goroutine it starts
-// itself when j.threads > 1 is beyond this recover.
+// processing, on this goroutine or on one the decoder or the simplifier
+// starts (they re-raise them here), becomes the outcome's error, so one
+// bad file cannot take the loader (or the viewer) down. Whatever it
+// reserved from the budget is released unless the outcome holds a mesh,
+// whose reservation is then out.reserved.
 func (l *Loader) run(ctx context.Context, j *job) (out outcome) {
 	start := time.Now()
+	if b := l.cfg.Budget; b != nil {
+		b.begin()
+		defer b.end()
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			out = outcome{err: &PanicError{Source: j.key, Value: v, Stack: debug.Stack()}, size: j.size.Load()}
+		}
+		if out.mesh == nil && out.reserved > 0 {
+			l.cfg.Budget.Release(out.reserved)
+			out.reserved = 0
 		}
 		out.duration = time.Since(start)
 	}()
@@ -98,14 +110,37 @@ func (l *Loader) run(ctx context.Context, j *job) (out outcome) {
 	if out.err != nil || out.mesh == nil {
 		return out
 	}
-	if l.cfg.Indexed {
-		out.mesh = out.mesh.IndexedWorkers(j.threads)
+	if l.cfg.Budget != nil {
+		out.reserved = out.mesh.SizeBytes() // the decoder's reservation
 	}
 	if l.cfg.Process != nil {
 		out.mesh, out.err = l.cfg.Process(ctx, j.key, out.mesh)
 		if out.mesh == nil && out.err == nil {
 			out.err = errors.New("Config.Process returned no mesh and no error")
 		}
+		if out.err != nil {
+			out.mesh = nil
+			return out
+		}
+	}
+	if l.cfg.Levels != nil && l.cfg.Store != nil {
+		j.stage.Store(uint32(StageSimplifying))
+		levels, err := l.cfg.Levels(ctx, out.mesh, j.threads)
+		if err != nil {
+			out.mesh, out.err = nil, err
+			return out
+		}
+		var n int64
+		for _, lv := range levels {
+			n += lv.SizeBytes()
+		}
+		if l.cfg.Budget != nil {
+			// They exist already: count them, and let the Store make
+			// room by evicting if it must.
+			l.cfg.Budget.force(n)
+			out.reserved += n
+		}
+		out.levels = levels
 	}
 	return out
 }
@@ -122,15 +157,30 @@ func (l *Loader) finish(j *job, out outcome) (Priority, bool) {
 		delete(l.active, j.key) // from now on, Queue starts a new load
 	}
 	if len(j.handles) == 0 {
+		if out.reserved > 0 {
+			l.cfg.Budget.Release(out.reserved) // no one will hold the mesh
+		}
 		return j.priority, false
 	}
 
-	r := Result{Duration: out.duration, Bytes: j.read.Load(), Size: out.size, ModTime: out.modTime}
+	r := Result{Duration: out.duration, Bytes: j.read.Load(), Size: out.size, ModTime: out.modTime, Kind: j.kind(), Skipped: out.skipped}
+	if out.folder {
+		r.Kind = KindFolder
+	}
 	if out.err != nil {
-		r.State, r.Err = Failed, sourceError(j.key, out.err)
+		r.State, r.Err = Failed, out.err
 	} else {
 		r.State, r.Mesh = Completed, out.mesh
+		switch {
+		case l.cfg.Store != nil:
+			r.Entry = &Entry{Key: j.key, Kind: r.Kind, Mesh: out.mesh, Levels: out.levels,
+				stamp: stamp{out.size, out.modTime}, bytes: out.reserved}
+			l.cfg.Store.put(r.Entry)
+		case out.reserved > 0:
+			r.lease = &lease{budget: l.cfg.Budget, bytes: out.reserved}
+		}
 	}
+	j.stage.Store(uint32(StageNone))
 	if out.folder && !l.closed {
 		// Queued under the same lock that settles the folder, so the
 		// folder's Result comes before any of its files' Results.
@@ -145,6 +195,9 @@ func (l *Loader) finish(j *job, out outcome) (Priority, bool) {
 	}
 	for i, h := range j.handles {
 		hr := r
+		if hr.Err != nil {
+			hr.Err = sourceError(h.source, hr.Err)
+		}
 		if hr.State == Failed && h.opts.Fallback && !out.folder {
 			hr.Mesh, hr.Fallback = Placeholder(), true
 		}
