@@ -294,6 +294,37 @@ func (l *Loader) enqueueLocked(source, key string, isURL bool, p Priority, opts 
 	return h
 }
 
+// Do queues work to run on a worker at priority p, as a load would be:
+// in the same queue, with a Handle to follow, cancel or reprioritise it.
+// work gets a context cancelled with the handle and the number of
+// goroutines it may use; its error fails the handle (Result.Err wraps it),
+// and a panic in it fails the handle as a panic in a decoder does. name
+// identifies the work: a Do of a name already queued or running shares
+// that job, as loads of one file do. Use it for work derived from a loaded
+// mesh (its analysis) that must not delay other loads of higher priority.
+// It fails only with ErrInvalid (an empty name, a bad priority) or
+// ErrClosed.
+func (l *Loader) Do(name string, p Priority, work func(ctx context.Context, threads int) error) (*Handle, error) {
+	if name == "" || !p.valid() {
+		return nil, fmt.Errorf("asyncload: Do(%q): %w", name, ErrInvalid)
+	}
+	key := "do:" + name
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return nil, ErrClosed
+	}
+	if j := l.active[key]; j == nil {
+		l.seq++
+		j = &job{key: key, work: work, seq: l.seq, state: Queued, priority: p, index: -1}
+		j.size.Store(-1)
+		l.active[key] = j
+		l.queue.push(j)
+		l.work.Signal()
+	}
+	return l.enqueueLocked(name, key, false, p, QueueOptions{}, false), nil
+}
+
 // setJobPriorityLocked sets j's priority and, if j is queued, moves it to
 // its new place. Callers hold l.mu.
 func (l *Loader) setJobPriorityLocked(j *job, p Priority) {

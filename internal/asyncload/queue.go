@@ -15,6 +15,9 @@ import (
 type job struct {
 	key   string // cleaned absolute path or URL; immutable
 	isURL bool   // immutable
+	// work, for a job queued by Do, is what it runs instead of a load;
+	// immutable.
+	work func(ctx context.Context, threads int) error
 	seq   uint64 // queue order, for first-in first-out among equals; immutable
 
 	// The fields below are guarded by Loader.mu.

@@ -39,6 +39,15 @@ func (l *Loader) resolve(source string, p Priority) (key string, isURL bool, err
 	return filepath.Join(l.cwd, source), false, nil
 }
 
+// Key returns the key a Queue of source would load it under (its cleaned
+// absolute path, or the URL), without queueing it or doing any I/O, so a
+// caller can tell that a source is one it already has. It fails as Queue
+// does for an invalid source.
+func (l *Loader) Key(source string) (string, error) {
+	key, _, err := l.resolve(source, Normal)
+	return key, err
+}
+
 // IsURL reports whether source starts with http:// or https://, in any
 // case: the sources the Loader downloads rather than opens.
 func IsURL(source string) bool {

@@ -314,3 +314,35 @@ func TestStagesAndKinds(t *testing.T) {
 		t.Error("IsURL")
 	}
 }
+
+func TestDo(t *testing.T) {
+	t.Parallel()
+	l := newLoader(t, Config{Workers: 2})
+	ran := make(chan int, 1)
+	h, err := l.Do("analysis:x", Low, func(ctx context.Context, threads int) error {
+		ran <- threads
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := wait(t, h); r.State != Completed || r.Mesh != nil {
+		t.Fatalf("got %v %v", r.State, r.Err)
+	}
+	if n := <-ran; n < 1 {
+		t.Errorf("threads %d", n)
+	}
+	bad := errors.New("no")
+	h, _ = l.Do("analysis:y", Low, func(ctx context.Context, threads int) error { return bad })
+	if r := wait(t, h); !errors.Is(r.Err, bad) {
+		t.Errorf("got %v, want the work's error", r.Err)
+	}
+	h, _ = l.Do("analysis:z", Low, func(ctx context.Context, threads int) error { panic("boom") })
+	var pe *PanicError
+	if r := wait(t, h); !errors.As(r.Err, &pe) {
+		t.Errorf("got %v, want a PanicError", r.Err)
+	}
+	if _, err := l.Do("", Low, nil); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty name: %v", err)
+	}
+}

@@ -42,7 +42,7 @@ func (l *Loader) worker(ready chan<- error) {
 			return
 		}
 		out := l.run(ctx, j)
-		if p, told := l.finish(j, out); told && l.watch != nil && !j.isURL && !out.folder {
+		if p, told := l.finish(j, out); told && l.watch != nil && !j.isURL && !out.folder && j.work == nil {
 			l.watch.add(j.key, p, stamp{out.size, out.modTime}) // outside mu: this does I/O
 		}
 	}
@@ -102,9 +102,14 @@ func (l *Loader) run(ctx context.Context, j *job) (out outcome) {
 		}
 		out.duration = time.Since(start)
 	}()
-	if j.isURL {
+	switch {
+	case j.work != nil:
+		out.err = j.work(ctx, j.threads)
+		out.size = -1
+		return out
+	case j.isURL:
 		out = l.fetch(ctx, j)
-	} else {
+	default:
 		out = l.open(ctx, j)
 	}
 	if out.err != nil || out.mesh == nil {
@@ -190,7 +195,7 @@ func (l *Loader) finish(j *job, out outcome) (Priority, bool) {
 			r.Children[i] = l.enqueueLocked(f, f, false, j.priority, QueueOptions{Fallback: fallback}, false)
 		}
 	}
-	if !out.folder {
+	if !out.folder && j.work == nil {
 		l.stats.loaded(r)
 	}
 	for i, h := range j.handles {
