@@ -18,7 +18,7 @@ type job struct {
 	// work, for a job queued by Do, is what it runs instead of a load;
 	// immutable.
 	work func(ctx context.Context, threads int) error
-	seq   uint64 // queue order, for first-in first-out among equals; immutable
+	seq  uint64 // queue order, for first-in first-out among equals; immutable
 
 	// The fields below are guarded by Loader.mu.
 
