@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/stlview/stlview/internal/asyncload"
 	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render"
 	"github.com/stlview/stlview/internal/render/scene"
@@ -37,8 +38,18 @@ type config struct {
 	info, json, bench, version bool
 	frameStats                 string
 	exitAfterLoad, spin        bool
-	maxFrames                  int
+	maxFrames, spinFrames      int
 	watch                      bool
+
+	backTint bool           // tint faces seen from behind
+	section  *scene.Section // --section x=12.5
+	ortho    bool
+	units    string
+}
+
+// budget returns the memory budget every mode's loads share: --cache-mb.
+func (c *config) budget() *asyncload.Budget {
+	return asyncload.NewBudget(int64(c.cacheMB)<<20, "--cache-mb")
 }
 
 // errHelp is returned by parseFlags after printing the help.
@@ -67,7 +78,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.SetOutput(stderr)
 	fs.SortFlags = false
 	cfg := &config{}
-	var workers, size, view, up, background, meshColor string
+	var workers, size, view, up, background, meshColor, section string
 	var azimuth, elevation float32
 	fs.StringVarP(&workers, "workers", "w", "", "loader workers (default: the number of CPUs); for --bench a list such as 1,2,4")
 	fs.IntVar(&cfg.cacheMB, "cache-mb", 2048, "memory for meshes, in MB; drawn meshes beyond it are loaded again when needed")
@@ -89,6 +100,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.exitAfterLoad, "exit-after-load", false, "quit a second after the last load finishes")
 	fs.BoolVar(&cfg.spin, "spin", false, "turn the camera steadily (demos, benchmarks)")
 	fs.IntVar(&cfg.maxFrames, "max-frames", 0, "quit after `N` frames")
+	fs.IntVar(&cfg.spinFrames, "spin-frames", 0, "with --spin, stop turning after `N` frames that show the files, then rest")
+	fs.BoolVar(&cfg.backTint, "back-tint", false, "tint faces seen from behind (inverted faces) in orange")
+	fs.StringVar(&section, "section", "", "cut the parts with a plane: `AXIS=OFFSET`, such as x=12.5 (the part beyond is not drawn)")
+	fs.BoolVar(&cfg.ortho, "ortho", false, "orthographic camera (no perspective)")
+	fs.StringVar(&cfg.units, "units", "", "the unit of the files' numbers, for display only (STL has none; mm by convention)")
 	fs.BoolVar(&cfg.watch, "watch", true, "reload files that change on disk")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	help := fs.BoolP("help", "h", false, "print this help")
@@ -144,6 +160,14 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	case "auto", render.KindGPU, render.KindCPU:
 	default:
 		return nil, fmt.Errorf("--renderer %q: want auto, gpu or cpu", cfg.renderer)
+	}
+	if section != "" {
+		if cfg.section, err = parseSection(section); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.spinFrames < 0 {
+		return nil, fmt.Errorf("--spin-frames %d: want a count, or 0 for no limit", cfg.spinFrames)
 	}
 	if cfg.cacheMB <= 0 {
 		return nil, fmt.Errorf("--cache-mb %d: want a positive size", cfg.cacheMB)
@@ -201,6 +225,17 @@ func parseWorkers(s string) ([]int, error) {
 		ns = append(ns, n)
 	}
 	return ns, nil
+}
+
+// parseSection reads "x=12.5": the axis and the offset along it.
+func parseSection(s string) (*scene.Section, error) {
+	axis, off, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "=")
+	i := strings.Index("xyz", axis)
+	v, err := strconv.ParseFloat(strings.TrimSpace(off), 32)
+	if !ok || len(axis) != 1 || i < 0 || err != nil || !finite(float32(v)) {
+		return nil, fmt.Errorf("--section %q: want AXIS=OFFSET, such as x=12.5 or z=-3", s)
+	}
+	return &scene.Section{Axis: i, Offset: float32(v)}, nil
 }
 
 // parseSize reads "WxH".

@@ -1,39 +1,56 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
-	"strings"
+	"runtime/debug"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/stlview/stlview/internal/asyncload"
+	"github.com/stlview/stlview/internal/explain"
+	"github.com/stlview/stlview/internal/lod"
+	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render"
 	"github.com/stlview/stlview/internal/ui"
 )
 
-// runWindow opens the viewer's window and runs it until it is closed.
+// runWindow opens the viewer's window and runs it until it is closed. The
+// loads start before the window appears, so the first files are in when
+// it does. It returns exitFailed when a source failed (each one was
+// reported on stderr as it failed) or the window could not open.
 func runWindow(cfg *config, stderr io.Writer) int {
 	paths, cleanup, err := sourcesOrSamples(cfg.paths)
 	if err != nil {
-		fmt.Fprintln(stderr, "stlview:", err)
+		fmt.Fprintln(stderr, "stlview:", explain.Error(err))
 		return exitFailed
 	}
 	defer cleanup()
 	workers := cfg.loaderWorkers()
-	// The workers run niced on threads of their own (LowPriority), each
-	// holding a P: raise GOMAXPROCS so the game always has one too.
-	runtime.GOMAXPROCS(runtime.NumCPU() + workers)
-	l, err := asyncload.New(asyncload.Config{Workers: workers, Indexed: true, Watch: cfg.watch, LowPriority: true})
+	// The loader's workers and the background rasterizer run niced on
+	// threads of their own, each holding a P while it runs: raise
+	// GOMAXPROCS so the game always has one too.
+	runtime.GOMAXPROCS(2*runtime.NumCPU() + workers)
+	budget := cfg.budget()
+	// The budget bounds the meshes; keep the garbage collector near it
+	// too, so the heap does not grow to twice what is live.
+	debug.SetMemoryLimit(budget.Limit() + 256<<20)
+	store := asyncload.NewStore(budget)
+	l, err := asyncload.New(asyncload.Config{
+		Workers: workers, Indexed: true, Watch: cfg.watch, LowPriority: true,
+		Store: store, Levels: buildLevels,
+	})
 	if err != nil {
-		fmt.Fprintln(stderr, "stlview:", err)
+		fmt.Fprintln(stderr, "stlview:", explain.Error(err))
 		return exitFailed
 	}
 	defer l.Close()
-	budget := int64(cfg.cacheMB) << 20
 	var r render.Renderer
 	if cfg.renderer != "auto" {
 		if r, err = render.New(render.Kind(cfg.renderer)); err != nil {
@@ -43,23 +60,32 @@ func runWindow(cfg *config, stderr io.Writer) int {
 	}
 	g := ui.New(ui.Options{
 		Loader:        l,
-		Cache:         asyncload.NewCache(l, budget),
-		MemoryBudget:  budget,
+		Store:         store,
 		Renderer:      r,
+		Calibration:   calibrationPath(),
 		Pose:          cfg.pose,
 		Background:    cfg.background,
 		Color:         cfg.color,
 		Wireframe:     cfg.wireframe,
+		BackTint:      cfg.backTint,
+		Section:       cfg.section,
+		Ortho:         cfg.ortho,
+		Units:         cfg.units,
 		Spin:          cfg.spin,
+		SpinFrames:    cfg.spinFrames,
 		MaxFrames:     cfg.maxFrames,
 		ExitAfterLoad: cfg.exitAfterLoad,
 		FrameStats:    cfg.frameStats,
 		Screenshot:    cfg.screenshot,
 		Workers:       workers,
+		Started:       started,
+		Report: func(source string, err error) {
+			fmt.Fprintln(stderr, "stlview:", explain.Line(source, err))
+		},
 	})
 	for _, p := range paths {
 		if err := g.Add(p, priorityOf(p)); err != nil {
-			fmt.Fprintln(stderr, "stlview:", err)
+			fmt.Fprintln(stderr, "stlview:", explain.Line(p, err))
 			return exitUsage
 		}
 	}
@@ -67,26 +93,53 @@ func runWindow(cfg *config, stderr io.Writer) int {
 	ebiten.SetWindowTitle("stlview")
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetScreenClearedEveryFrame(false) // the 3D layer covers the screen
-	err = ebiten.RunGame(g)
+	err = ebiten.RunGameWithOptions(g, &ebiten.RunGameOptions{X11ClassName: "stlview", X11InstanceName: "stlview"})
 	err = errors.Join(err, g.Close())
 	if err != nil && !errors.Is(err, ebiten.Termination) {
-		fmt.Fprintln(stderr, "stlview:", err)
+		fmt.Fprintln(stderr, "stlview:", explain.Error(err))
 		return exitFailed
 	}
-	if cfg.screenshot != "" && g.Failed() > 0 {
+	if c := g.Counts(); c.Failed > 0 {
+		fmt.Fprintf(stderr, "stlview: %d of %d %s failed\n", c.Failed, c.Shown, plural(c.Shown, "source", "sources"))
 		return exitFailed
 	}
 	return exitOK
 }
 
+// started is when the program started, for the frame report's times from
+// launch.
+var started = time.Now()
+
+// buildLevels builds a mesh's levels of detail on a loader's worker.
+func buildLevels(ctx context.Context, m *mesh.Mesh, workers int) ([]*mesh.Mesh, error) {
+	return lod.Build(ctx, m, lod.Options{Workers: workers})
+}
+
+// calibrationPath returns where the window remembers which renderer is
+// faster on this machine: in the user's cache folder, or nowhere.
+func calibrationPath() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "stlview", "renderer.json")
+}
+
 // priorityOf returns the priority of a command-line source: files and URLs
 // load before folders, in the order given.
 func priorityOf(p string) asyncload.Priority {
-	if strings.HasPrefix(strings.ToLower(p), "http://") || strings.HasPrefix(strings.ToLower(p), "https://") {
+	if asyncload.IsURL(p) {
 		return asyncload.High
 	}
 	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
 		return asyncload.Normal
 	}
 	return asyncload.High
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -20,7 +20,22 @@ var (
 	ErrHTTPStatus = errors.New("HTTP request failed")
 	// ErrNoSTL means a folder holds no STL file.
 	ErrNoSTL = errors.New("no STL files")
+	// ErrNotRegular means a source is neither a regular file nor a
+	// folder: a FIFO, a socket or a device, which a viewer must not read.
+	ErrNotRegular = errors.New("not a regular file")
 )
+
+// StatusError is the error of a download the server refused: it answered
+// with a status other than 200 OK. It matches ErrHTTPStatus.
+type StatusError struct {
+	Code   int
+	Status string // as the server gave it: "404 Not Found"
+}
+
+func (e *StatusError) Error() string { return ErrHTTPStatus.Error() + ": " + e.Status }
+
+// Is reports whether target is ErrHTTPStatus.
+func (e *StatusError) Is(target error) bool { return target == ErrHTTPStatus }
 
 // PanicError is the error of a load whose decoding or processing panicked.
 // The panic is confined to that load: the worker recovers and goes on.

@@ -24,7 +24,7 @@ func (l *Loader) fetch(ctx context.Context, j *job) outcome {
 	defer resp.Body.Close() // read-only: closing cannot lose data
 	size := resp.ContentLength
 	if resp.StatusCode != http.StatusOK {
-		return outcome{err: fmt.Errorf("%w: %s", ErrHTTPStatus, resp.Status), size: size}
+		return outcome{err: &StatusError{Code: resp.StatusCode, Status: resp.Status}, size: size}
 	}
 	if size > l.cfg.MaxSize {
 		return outcome{err: fmt.Errorf("%w: Content-Length is %d bytes, over the %d-byte cap",

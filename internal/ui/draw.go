@@ -49,6 +49,14 @@ func drawOps(dst *ebiten.Image, ops []hudOp) {
 			fillRect(dst, r.Min.X, r.Min.Y, int(float64(r.Dx())*min(max(op.Frac, 0), 1)), r.Dy(), barColor)
 		case opText:
 			drawText(dst, op.Text, op.At.X, op.At.Y, op.Color)
+		case opFrame:
+			r := op.Rect
+			vector.StrokeRect(dst, float32(r.Min.X)+1, float32(r.Min.Y)+1, float32(r.Dx())-2, float32(r.Dy())-2, 2, op.Color, false)
+		case opLine:
+			vector.StrokeLine(dst, float32(op.At.X)+0.5, float32(op.At.Y)+0.5, float32(op.To.X)+0.5, float32(op.To.Y)+0.5, 2, op.Color, true)
+		case opMarker:
+			fillRect(dst, op.At.X-3, op.At.Y-3, 7, 7, color.RGBA{0, 0, 0, 255})
+			fillRect(dst, op.At.X-2, op.At.Y-2, 5, 5, op.Color)
 		}
 	}
 }

@@ -35,11 +35,13 @@ func dropped() fstest.MapFS {
 }
 
 func TestDroppedFiles(t *testing.T) {
+	notSTL := []string{"model.obj", "notes.txt", "stl", "x.stl.bak"}
 	for _, tt := range []struct {
-		name string
-		fsys fs.FS
-		want []string
-		err  error
+		name    string
+		fsys    fs.FS
+		want    []string
+		ignored []string
+		err     error
 	}{
 		{
 			name: "files and folders",
@@ -50,6 +52,7 @@ func TestDroppedFiles(t *testing.T) {
 				"link.stl",
 				"parts/inner/deeper/w.stl", "parts/inner/y.stl", "parts/x.Stl.GZ", "parts/z.stl",
 			},
+			ignored: notSTL,
 		},
 		{
 			name: "one file",
@@ -57,9 +60,10 @@ func TestDroppedFiles(t *testing.T) {
 			want: []string{"gear.stl"},
 		},
 		{
-			name: "nothing to load",
-			fsys: fstest.MapFS{"readme.txt": {}, "empty": {Mode: fs.ModeDir}},
-			want: nil,
+			name:    "nothing to load",
+			fsys:    fstest.MapFS{"readme.txt": {}, "empty": {Mode: fs.ModeDir}},
+			want:    nil,
+			ignored: []string{"readme.txt"},
 		},
 		{
 			name: "an unreadable folder",
@@ -70,7 +74,8 @@ func TestDroppedFiles(t *testing.T) {
 				"link.stl",
 				"parts/x.Stl.GZ", "parts/z.stl",
 			},
-			err: fs.ErrPermission,
+			ignored: notSTL,
+			err:     fs.ErrPermission,
 		},
 		{
 			name: "real paths where the file system has them",
@@ -79,12 +84,15 @@ func TestDroppedFiles(t *testing.T) {
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := droppedFiles(tt.fsys)
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("got %q, want %q", got, tt.want)
+			d := droppedFiles(tt.fsys)
+			if !slices.Equal(d.files, tt.want) {
+				t.Errorf("got %q, want %q", d.files, tt.want)
 			}
-			if tt.err == nil && err != nil || tt.err != nil && !errors.Is(err, tt.err) {
-				t.Errorf("got error %v, want %v", err, tt.err)
+			if !slices.Equal(d.ignored, tt.ignored) {
+				t.Errorf("ignored %q, want %q", d.ignored, tt.ignored)
+			}
+			if tt.err == nil && d.err != nil || tt.err != nil && !errors.Is(d.err, tt.err) {
+				t.Errorf("got error %v, want %v", d.err, tt.err)
 			}
 		})
 	}

@@ -5,9 +5,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 )
+
+// shown is a frame that shows every file and draws nothing new.
+var shown = frameInfo{shows: true}
 
 func TestPercentile(t *testing.T) {
 	ms := func(vs ...int) []time.Duration {
@@ -59,17 +63,17 @@ func TestFrameReport(t *testing.T) {
 	at := t0
 	// The first frame, then a long first interval (the window appearing),
 	// then 100 steady intervals of 1..100 ms.
-	s.addDraw(at, 2*time.Millisecond)
+	s.addDraw(at, 2*time.Millisecond, shown)
 	at = at.Add(250 * time.Millisecond)
-	s.addDraw(at, 3*time.Millisecond)
+	s.addDraw(at, 3*time.Millisecond, shown)
 	for i := 1; i <= 100; i++ {
 		at = at.Add(time.Duration(i) * time.Millisecond)
-		s.addDraw(at, time.Duration(i)*100*time.Microsecond)
+		s.addDraw(at, time.Duration(i)*100*time.Microsecond, shown)
 	}
 	for i := 1; i <= 200; i++ {
 		s.addUpdate(time.Duration(i) * 10 * time.Microsecond)
 	}
-	r := s.report()
+	r := s.report(t0)
 	for _, tt := range []struct {
 		name      string
 		got, want float64
@@ -96,13 +100,13 @@ func TestFrameReport(t *testing.T) {
 // TestFrameReportShort checks reports of runs too short for intervals.
 func TestFrameReportShort(t *testing.T) {
 	s := frameStats{record: true}
-	if r := s.report(); r != (FrameReport{}) {
-		t.Errorf("no frames: got %+v, want the zero report", r)
+	if r := s.report(time.Now()); r.Frames != 0 || r.FirstInterval != 0 || r.FrameIntervalP99 != 0 || r.FirstPicture != 0 || r.Levels != nil {
+		t.Errorf("no frames: got %+v, want a report of nothing", r)
 	}
 	now := time.Now()
-	s.addDraw(now, time.Millisecond)
-	s.addDraw(now.Add(40*time.Millisecond), time.Millisecond)
-	r := s.report()
+	s.addDraw(now, time.Millisecond, shown)
+	s.addDraw(now.Add(40*time.Millisecond), time.Millisecond, shown)
+	r := s.report(now)
 	if r.Frames != 2 || r.FirstInterval != 40 || r.FrameIntervalP99 != 0 || r.FPS != 0 {
 		t.Errorf("two frames: got %+v, want 2 frames, a first interval of 40 ms and no steady ones", r)
 	}
@@ -116,7 +120,7 @@ func TestFrameStatsLatest(t *testing.T) {
 		at := time.Now()
 		for i := range 1000 {
 			s.addUpdate(time.Millisecond)
-			s.addDraw(at, time.Millisecond)
+			s.addDraw(at, time.Millisecond, shown)
 			at = at.Add(time.Duration(i+1) * time.Microsecond)
 		}
 		if s.n != 999 || s.last != 999*time.Microsecond {
@@ -163,10 +167,59 @@ func TestWriteReport(t *testing.T) {
 		}
 	}
 	var out FrameReport
-	if err := json.Unmarshal(data, &out); err != nil || out != in {
+	if err := json.Unmarshal(data, &out); err != nil || !reflect.DeepEqual(out, in) {
 		t.Errorf("round trip: got %+v, %v; want %+v", out, err, in)
 	}
 	if err := writeReport(filepath.Join(t.TempDir(), "missing", "frames.json"), in); err == nil {
 		t.Error("writing into a missing folder: got no error")
+	}
+}
+
+// TestFrameReportDetail checks the figures of a load, a spin and a rest:
+// when every file first showed, when at full detail, how long the rest
+// took to refine, which levels were drawn, and that intervals count from
+// the first picture.
+func TestFrameReportDetail(t *testing.T) {
+	s := frameStats{record: true}
+	t0 := time.Unix(1000, 0)
+	at := t0.Add(300 * time.Millisecond)
+	s.addDraw(at, time.Millisecond, frameInfo{}) // the window, nothing loaded yet
+	at = at.Add(100 * time.Millisecond)
+	// A preview, then moving frames at a level of 50,000 faces.
+	s.addDraw(at, 5*time.Millisecond, frameInfo{drew: true, faces: 20_000, moving: true, shows: true})
+	for range 10 {
+		at = at.Add(16 * time.Millisecond)
+		s.addDraw(at, 8*time.Millisecond, frameInfo{drew: true, faces: 50_000, moving: true, shows: true})
+	}
+	if s.spinOver(11) != true || s.spinOver(12) || s.spinOver(0) {
+		t.Errorf("spinOver: %d frames shown", s.shown)
+	}
+	moving := at
+	// Resting frames that draw nothing, then the refined picture.
+	for range 5 {
+		at = at.Add(16 * time.Millisecond)
+		s.addDraw(at, 0, shown)
+	}
+	at = at.Add(16 * time.Millisecond)
+	s.addDraw(at, 2*time.Millisecond, frameInfo{drew: true, full: true, refined: 70 * time.Millisecond, shows: true})
+	r := s.report(t0)
+	if r.FirstPicture != 405 {
+		t.Errorf("first picture %v ms, want 405", r.FirstPicture)
+	}
+	if want := ms(at.Add(2 * time.Millisecond).Sub(t0)); r.FullDetail != want {
+		t.Errorf("full detail %v ms, want %v", r.FullDetail, want)
+	}
+	if want := ms(at.Add(2 * time.Millisecond).Sub(moving)); r.RefineMax != want || r.RefineLast != want || r.Refines != 1 || r.RefineDraw != 70 {
+		t.Errorf("refine %v / %v ms (%d, drawn in %v), want %v", r.RefineMax, r.RefineLast, r.Refines, r.RefineDraw, want)
+	}
+	if len(r.Levels) != 2 || r.Levels[0] != (level{50_000, 10}) || r.Levels[1] != (level{20_000, 1}) {
+		t.Errorf("levels %+v", r.Levels)
+	}
+	// 16 intervals after the first picture: the first left out.
+	if r.FirstInterval != 16 || r.FrameIntervalMax != 16 {
+		t.Errorf("intervals: first %v, max %v", r.FirstInterval, r.FrameIntervalMax)
+	}
+	if r.PeakRSSMB <= 0 {
+		t.Errorf("peak RSS %v MB", r.PeakRSSMB)
 	}
 }

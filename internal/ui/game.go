@@ -3,11 +3,23 @@
 // HUD with the progress of the loads, the focused mesh's figures and the
 // key bindings.
 //
-// Update never waits: it polls the loader, prepares newly loaded meshes for
-// the renderer within a time budget, and handles input. Draw redraws the 3D
-// picture only where something changed, keeps it in an image between
-// frames, and redraws at most a frame's budget of gallery cells at a time,
-// so hundreds of files streaming in never stall the window.
+// Update plans and Draw draws, as Ebitengine's Game contract asks:
+// Update polls the loader and the Store, prepares new meshes for the
+// renderer within a time budget, handles input, moves the camera and
+// builds a frame plan (the views to draw, and at which level of detail,
+// whether a resting picture is ready to show, the HUD's operations); Draw
+// renders that plan and nothing else. A moving camera draws the level of
+// detail that keeps the frame in budget; once it rests, a render.Refiner
+// draws full detail, supersampled, in the background, and the window
+// shows it when it is complete. The gallery redraws at most a frame's
+// budget of cells at a time, so hundreds of files streaming in never stall
+// the window.
+//
+// The Game is split by concept: game.go holds the whole and its life
+// cycle, view.go the focused view (camera, motion, refinement), gallery.go
+// the gallery (layout, selection, cells), plan.go the frame plan and Draw,
+// measure.go picking and distances, controls.go the commands, hud.go the
+// HUD's layout.
 package ui
 
 import (
@@ -15,7 +27,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"math"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -29,87 +40,88 @@ import (
 // Options configure a Game.
 type Options struct {
 	Loader *asyncload.Loader
-	// Cache holds the meshes within a memory budget. Meshes evicted from
-	// it are loaded again when a cell must be redrawn.
-	Cache *asyncload.Cache
-	// MemoryBudget bounds the bytes of meshes the gallery holds at hand;
-	// beyond it, drawn cells let go of their meshes to the Cache. Zero
-	// means no bound.
-	MemoryBudget int64
-	// Renderer draws the 3D picture; nil measures both backends on the
-	// first frame and keeps the faster (render.Choose).
+	// Store owns the meshes within the memory budget; the Game pins what
+	// it must keep and loads again what the Store evicted. It must be the
+	// Loader's. Nil (tests) keeps every mesh.
+	Store *asyncload.Store
+	// Renderer draws the moving 3D picture; nil picks one: the backend a
+	// Calibration file remembers, else the CPU one (and a calibration is
+	// made once the window has been idle for a while, and saved).
 	Renderer render.Renderer
+	// Calibration is the file that remembers which renderer is faster on
+	// this machine; empty means none is read or written.
+	Calibration string
 
 	Pose       scene.Pose // how each mesh is first seen
 	Background color.RGBA
 	Color      mesh.Color // for faces without their own; zero: scene.DefaultColor
 	Wireframe  bool
+	BackTint   bool           // tint faces seen from behind
+	Section    *scene.Section // start with a section plane
+	Ortho      bool           // orthographic camera
+	Units      string         // unit of the file's numbers, for labels ("mm"); empty: none
 
 	Spin          bool   // turn the camera steadily
+	SpinFrames    int    // with Spin, stop turning after this many frames that show a mesh (0: never)
 	MaxFrames     int    // quit after this many frames; 0: never
 	ExitAfterLoad bool   // quit a second after the last load settles
 	FrameStats    string // write a FrameReport here at exit
-	Screenshot    string // once everything is loaded and drawn, save the window here and quit
-	ScreenshotDir string // where the S key saves; empty: the working directory
+	Screenshot    string // once everything is loaded and drawn at rest, save the picture here and quit
+	ScreenshotDir string // where the S key saves; empty: the user's pictures folder
 	Workers       int    // the loader's workers, for the frame report
+	Started       time.Time
+	// Report, if set, is called on the game goroutine once for each
+	// source that fails (and for each file whose reload fails), as it
+	// happens: the program prints it.
+	Report func(source string, err error)
 }
 
 // Game is the viewer. Create it with New, queue sources with Add, run it
 // with ebiten.RunGame, then call Close. Apart from Add before RunGame,
 // only Ebitengine's game goroutine may call its methods.
 type Game struct {
-	opt Options
-	lib *Library
-	r   render.Renderer
+	opt     Options
+	lib     *Library
+	r       render.Renderer
+	refiner *render.Refiner
 	// rendererNote says how the renderer was chosen, for the HUD.
 	rendererNote string
-	pace         pacer // how much of the gallery a frame may redraw
-	drewCells    bool  // the last frame drew gallery cells
+	calibrate    bool // measure the backends once the window idles
 
-	size   image.Point   // the window, from Layout
-	layer  *ebiten.Image // the 3D picture, kept between frames
-	cells  []scene.Cell  // the gallery, in layer coordinates before scrolling
-	scroll int
-	states map[*Entry]*cellState
-	focus  *Entry // nil: the gallery
-	cam    scene.Camera
-	camFor int        // the focused entry's Version the camera was fitted to; -1: none
-	shown  *mesh.Mesh // the focused mesh the layer shows
-	dirty  bool       // the focused view must be redrawn
-	// autoFocused is set once a lone file has been focused by itself, so
-	// going back to the gallery stays there.
-	autoFocused bool
-	wire        bool
-	help        bool
+	size  image.Point   // the window, from Layout
+	layer *ebiten.Image // the 3D picture, kept between frames
 
-	in      inputReader
-	cmds    []Command
-	changed []*Entry
-	drops   *dropWatcher
-	notice  string // a message for the top bar (a saved screenshot, a drop error)
-	views   []scene.View
-	// What the screen shows, so an unchanged frame can skip drawing.
-	layerChanged bool
-	shownOps     []hudOp
-	shownSize    image.Point
-	drawn        []*Entry // the cells in views
+	gallery gallery
+	view    focusView
+	measure measurement
 
+	wire      bool
+	backTint  bool
+	help      bool
+	failures  bool // the failure list is open
+	problems  bool // overlay the focused mesh's problem edges
+	in        inputReader
+	cmds      []Command
+	changed   []*Entry
+	forget    []*mesh.Mesh
+	drops     *dropWatcher
+	notice    string    // a message for the top bar (a saved screenshot, a drop)
+	noticeAt  time.Time // when it was set: it fades after noticeShown
+	reported  map[*Entry]error
+	analysing map[*asyncload.Entry]bool
+
+	plan      framePlan
+	shownOps  []hudOp     // the HUD on screen, so an unchanged frame can skip drawing
+	shownSize image.Point // the screen's size then
+	shot      shotState
 	stats     frameStats
+
 	frames    int
-	started   time.Time // when New made the game: loads start then
+	started   time.Time // when the program started: loads started then
 	loadedAt  time.Time // when the last pending load settled
-	shotReady bool      // the --screenshot picture is complete: save it this frame
-	shotPath  string    // where to save a screenshot this frame (the S key)
+	idleSince time.Time // when the picture last changed or a load settled
 	done      bool      // Update returns ebiten.Termination
 	err       error
-	failed    int
-}
-
-// cellState is what the game keeps for one entry's gallery cell.
-type cellState struct {
-	cam   scene.Camera // the cell's camera
-	drawn bool         // the layer holds the cell's current picture
-	ready bool         // the renderer has prepared the entry's mesh
 }
 
 // New returns a game with no files; add them with Add.
@@ -117,50 +129,81 @@ func New(opt Options) *Game {
 	if opt.Background == (color.RGBA{}) {
 		opt.Background = scene.DefaultBackground
 	}
-	g := &Game{
-		opt:     opt,
-		lib:     NewLibrary(opt.Loader, opt.Cache),
-		r:       opt.Renderer,
-		states:  map[*Entry]*cellState{},
-		wire:    opt.Wireframe,
-		drops:   newDropWatcher(),
-		started: time.Now(),
-		stats:   frameStats{record: opt.FrameStats != ""},
+	if opt.Started.IsZero() {
+		opt.Started = time.Now()
 	}
-	if g.r != nil {
-		g.pace = newPacer(g.r.Name())
+	g := &Game{
+		opt:       opt,
+		lib:       NewLibrary(opt.Loader, opt.Store),
+		r:         opt.Renderer,
+		refiner:   render.NewRefiner(),
+		wire:      opt.Wireframe,
+		backTint:  opt.BackTint,
+		drops:     newDropWatcher(),
+		started:   opt.Started,
+		stats:     frameStats{record: opt.FrameStats != ""},
+		reported:  map[*Entry]error{},
+		analysing: map[*asyncload.Entry]bool{},
+	}
+	g.gallery.init()
+	g.view.init(opt)
+	if g.r == nil {
+		g.r, g.rendererNote, g.calibrate = pickRenderer(opt.Calibration)
+		g.calibrate = g.calibrate && !opt.Spin && opt.MaxFrames == 0 && opt.Screenshot == "" && opt.FrameStats == ""
+	} else {
 		g.rendererNote = g.r.Name()
 	}
+	g.gallery.pace = newPacer(g.r.Name())
 	return g
 }
 
 // Add queues a file, folder or URL at priority p (see Library.Add).
-func (g *Game) Add(source string, p asyncload.Priority) error { return g.lib.Add(source, p) }
+func (g *Game) Add(source string, p asyncload.Priority) error {
+	_, _, err := g.lib.Add(source, p)
+	return err
+}
 
-// Failed returns how many files failed to load.
-func (g *Game) Failed() int { return g.failed }
+// Counts returns the library's counts: how many sources were shown,
+// loaded and failed.
+func (g *Game) Counts() Counts { return g.lib.Counts() }
 
-// Renderer returns the renderer in use, or nil before the first frame
-// when it is chosen by measurement.
+// Failures returns the sources that failed and why, in gallery order.
+func (g *Game) Failures() []Failure {
+	var fs []Failure
+	for _, e := range g.lib.Entries() {
+		if e.Err != nil {
+			fs = append(fs, Failure{e.Source, e.Err})
+		}
+	}
+	return fs
+}
+
+// Failure is a source that failed to load.
+type Failure struct {
+	Source string
+	Err    error
+}
+
+// Renderer returns the renderer in use.
 func (g *Game) Renderer() render.Renderer { return g.r }
 
-// Close writes the frame report, if asked for, and frees the renderer. It
+// Close writes the frame report, if asked for, and frees the renderers. It
 // returns the first error the game met.
 func (g *Game) Close() error {
 	err := g.err
 	if g.opt.FrameStats != "" {
-		r := g.stats.report()
-		r.Loads, r.Failed, r.Renderer, r.Workers = g.lib.Loads(), g.failed, g.rendererNote, g.opt.Workers
+		r := g.stats.report(g.started)
+		c := g.lib.Counts()
+		r.Loads, r.Failed, r.Renderer, r.Workers = g.lib.Loads(), c.Failed, g.rendererNote, g.opt.Workers
 		r.Triangles = g.triangles()
 		if !g.loadedAt.IsZero() {
 			r.LoadSeconds = g.loadedAt.Sub(g.started).Seconds()
 		}
 		err = errors.Join(err, writeReport(g.opt.FrameStats, r))
 	}
-	if g.r != nil {
-		g.r.Dispose()
-	}
-	return err
+	g.refiner.Close()
+	g.r.Dispose()
+	return errors.Join(err, g.shot.wait())
 }
 
 // Layout makes the game's pixels the window's.
@@ -169,65 +212,78 @@ func (g *Game) Layout(w, h int) (int, int) {
 	return w, h
 }
 
-// Update polls the loads, handles input and moves the camera. It never
-// blocks.
+// Update polls the loads, handles input, moves the camera and plans the
+// frame. It never blocks.
 func (g *Game) Update() error {
 	start := time.Now()
 	defer func() { g.stats.addUpdate(time.Since(start)) }()
 	if g.done {
 		return ebiten.Termination
 	}
-	g.poll()
+	g.poll(start)
 	g.prepare(start)
-	g.trim()
 	g.handleDrops()
 	g.layout()
-	g.cmds = Commands(g.in.read(), g.focus != nil, g.cmds[:0])
+	g.cmds = Commands(g.in.read(), g.view.entry != nil, g.cmds[:0])
 	for _, c := range g.cmds {
 		g.apply(c)
 	}
-	if g.opt.Spin {
+	if g.opt.Spin && !g.stats.spinOver(g.opt.SpinFrames) {
 		g.spin()
 	}
+	g.planFrame(start)
+	g.shot.poll(g)
 	g.checkExit()
 	return nil
 }
 
-// chooseRenderer measures the backends at the window's size. It draws,
-// so Draw calls it, on the first frame: Update must stay short.
-func (g *Game) chooseRenderer() {
-	r, timings := render.Choose(g.size)
-	g.r = r
-	g.pace = newPacer(r.Name())
-	g.rendererNote = fmt.Sprintf("%s (auto:", r.Name())
-	for _, t := range timings {
-		g.rendererNote += fmt.Sprintf(" %s %.1f ms", t.Kind, float64(t.PerFrame.Microseconds())/1000)
-	}
-	g.rendererNote += ")"
-}
-
-// poll takes finished loads and marks what they change.
-func (g *Game) poll() {
+// poll takes finished loads, lets the renderer forget what the Store
+// evicted, starts analyses and reports failures.
+func (g *Game) poll(now time.Time) {
 	g.changed = g.lib.Poll(g.changed[:0])
+	g.forget = g.lib.Forgotten(g.forget[:0])
+	for _, m := range g.forget {
+		g.r.Forget(m)
+		g.view.forgot(m, g.refiner)
+	}
+	clear(g.forget)
 	for _, e := range g.changed {
-		st := g.state(e)
-		st.drawn, st.ready = false, false
-		st.cam = g.initialCamera(e.Bounds, g.cellAspect(e))
-		if e.Fallback {
-			g.failed++
+		g.gallery.changed(e, g)
+		g.idleSince = now
+		if se := e.Stored(); se != nil && !g.analysing[se] {
+			g.analysing[se] = true
+			g.analyse(se)
 		}
 	}
-	if entries := g.lib.Entries(); !g.autoFocused && len(entries) == 1 && len(g.lib.pending) == 0 {
-		g.autoFocused = true // a single file opens on its own, full size
+	for _, e := range g.lib.Entries() {
+		g.reportFailure(e)
+	}
+	entries := g.lib.Entries()
+	if !g.view.autoFocused && len(entries) == 1 && g.lib.Pending() == 0 && entries[0].Loaded() {
+		g.view.autoFocused = true // a single file opens on its own, full size
 		g.setFocus(entries[0])
 	}
-	if f := g.focus; f != nil && f.Mesh != nil && g.camFor != f.Version {
-		g.cam, g.camFor, g.dirty = g.initialCamera(f.Bounds, g.aspect()), f.Version, true
-	}
-	if g.lib.Pending() > 0 || len(g.lib.Entries()) == 0 {
+	g.view.poll(g)
+	if g.lib.Pending() > 0 || len(entries) == 0 {
 		g.loadedAt = time.Time{}
 	} else if g.loadedAt.IsZero() {
-		g.loadedAt = time.Now()
+		g.loadedAt = now
+		g.idleSince = now
+	}
+}
+
+// reportFailure tells Options.Report of e's failure, once per error.
+func (g *Game) reportFailure(e *Entry) {
+	err := e.Err
+	if err == nil {
+		err = e.Stale
+	}
+	if err == nil || g.reported[e] == err {
+		return
+	}
+	g.reported[e] = err
+	if g.opt.Report != nil {
+		g.opt.Report(e.Source, err)
 	}
 }
 
@@ -236,24 +292,25 @@ func (g *Game) poll() {
 const prepareBudget = 2 * time.Millisecond
 
 // prepare converts loaded meshes for the renderer, the focused one first,
-// until the budget is spent; a big mesh takes several frames.
+// until the budget is spent, and tells the Store what the renderer keeps.
 func (g *Game) prepare(start time.Time) {
-	if g.r == nil {
-		return
-	}
 	do := func(e *Entry) bool {
-		st := g.state(e)
-		if st.ready || st.drawn || e.Mesh == nil {
+		st := g.gallery.state(e)
+		m := e.Mesh()
+		if st.ready || m == nil {
 			return true
 		}
 		left := prepareBudget - time.Since(start)
 		if left <= 0 {
 			return false
 		}
-		st.ready = g.r.Prepare(e.Mesh, left)
+		st.ready = g.r.Prepare(m, left)
+		if se := e.Stored(); se != nil && g.opt.Store != nil {
+			g.opt.Store.SetRendererBytes(se, g.r.Bytes(m))
+		}
 		return true
 	}
-	if g.focus != nil && !do(g.focus) {
+	if g.view.entry != nil && !do(g.view.entry) {
 		return
 	}
 	for _, e := range g.lib.Entries() {
@@ -263,81 +320,52 @@ func (g *Game) prepare(start time.Time) {
 	}
 }
 
-// trim keeps the meshes held at hand within the memory budget: drawn
-// cells other than the focused one let go of theirs (and the renderer's
-// buffers), first come first, while the total is over.
-func (g *Game) trim() {
-	if g.opt.MemoryBudget <= 0 || g.r == nil {
-		return
-	}
-	var held int64
-	for _, e := range g.lib.Entries() {
-		if e.Mesh != nil {
-			held += e.Mesh.SizeBytes()
-		}
-	}
-	for _, e := range g.lib.Entries() {
-		if held <= g.opt.MemoryBudget {
-			return
-		}
-		st := g.states[e]
-		if e.Mesh == nil || e == g.focus || st == nil || !st.drawn {
-			continue
-		}
-		held -= e.Mesh.SizeBytes()
-		g.r.Forget(e.Mesh)
-		g.lib.Release(e)
-		st.ready = false
-	}
-}
-
-// handleDrops queues files dropped on the window at High priority.
+// handleDrops adds files dropped on the window: a source shown already
+// is focused rather than added again, and what was dropped while a file
+// is open is shown.
 func (g *Game) handleDrops() {
 	g.drops.check()
-	files, err := g.drops.poll()
-	if err != nil {
-		g.notice = "drop: " + err.Error()
+	d, ok := g.drops.poll()
+	if !ok {
+		return
 	}
-	for _, f := range files {
-		if err := g.lib.Add(f, asyncload.High); err != nil {
-			g.notice = err.Error()
+	var first *Entry
+	added := 0
+	for _, f := range d.files {
+		e, isNew, err := g.lib.Add(f, asyncload.High)
+		if err != nil {
+			g.setNotice(explainShort(err))
+			continue
+		}
+		if isNew {
+			added++
+		}
+		if first == nil && e != nil {
+			first = e
 		}
 	}
-}
-
-// state returns e's cell state, making it if needed.
-func (g *Game) state(e *Entry) *cellState {
-	st := g.states[e]
-	if st == nil {
-		st = &cellState{}
-		g.states[e] = st
+	switch {
+	case d.err != nil:
+		g.setNotice("drop: " + explainShort(d.err))
+	case len(d.ignored) > 0 && len(d.files) == 0:
+		g.setNotice(fmt.Sprintf("%s is not an STL file (want .stl or .stl.gz)", d.ignored[0]))
+	case len(d.ignored) > 0:
+		g.setNotice(fmt.Sprintf("added %d, ignored %d that are not STL files", added, len(d.ignored)))
+	case added == 0 && first != nil:
+		g.setNotice(first.Name + " is shown already")
 	}
-	return st
-}
-
-// cellAspect returns the aspect of e's cell, or 4:3 before the layout
-// has one.
-func (g *Game) cellAspect(e *Entry) float32 {
-	for i, x := range g.lib.Entries() {
-		if x == e && i < len(g.cells) {
-			v := g.cells[i].View
-			return float32(v.Dx()) / float32(max(1, v.Dy()))
-		}
+	if g.view.entry != nil && first != nil {
+		g.setFocus(first) // a drop while focused shows what was dropped
+	} else if first != nil {
+		g.gallery.selectEntry(first, g)
 	}
-	return 4.0 / 3
 }
 
-// aspect returns the window's aspect.
-func (g *Game) aspect() float32 { return float32(max(1, g.size.X)) / float32(max(1, g.size.Y)) }
+// setNotice shows s in the top bar for a while.
+func (g *Game) setNotice(s string) { g.notice, g.noticeAt = s, time.Now() }
 
-// initialCamera returns the camera that first shows a mesh with the given
-// bounds.
-func (g *Game) initialCamera(b mesh.Box, aspect float32) scene.Camera {
-	return g.opt.Pose.Camera(b, aspect)
-}
-
-// topBar is the height of the HUD's top bar; the gallery starts below it.
-const topBar = 24
+// noticeShown is how long a notice stays in the top bar.
+const noticeShown = 6 * time.Second
 
 // layout recomputes the gallery when the window or the number of files
 // changed, and makes the 3D layer the window's size.
@@ -345,8 +373,7 @@ func (g *Game) layout() {
 	if g.size == (image.Point{}) {
 		return
 	}
-	resized := g.layer == nil || g.layer.Bounds().Size() != g.size
-	if resized {
+	if g.layer == nil || g.layer.Bounds().Size() != g.size {
 		if g.layer != nil {
 			g.layer.Deallocate()
 		}
@@ -355,50 +382,26 @@ func (g *Game) layout() {
 		g.layer = ebiten.NewImageWithOptions(image.Rectangle{Max: g.size}, &ebiten.NewImageOptions{Unmanaged: true})
 		g.invalidate()
 	}
-	entries := g.lib.Entries()
-	if !resized && len(g.cells) == len(entries) && g.cells != nil {
-		return
-	}
-	g.cells = scene.GalleryLayout(len(entries), image.Rect(0, topBar, g.size.X, g.size.Y))
-	g.scroll = min(g.scroll, g.maxScroll())
-	for i, e := range entries {
-		if st := g.states[e]; st != nil && e.Loaded() && i < len(g.cells) {
-			v := g.cells[i].View
-			st.cam.Fit(e.Bounds, float32(v.Dx())/float32(max(1, v.Dy())))
-		}
-	}
-	g.invalidate()
+	g.gallery.layout(g)
 }
 
-// invalidate clears the 3D layer and marks every picture for redrawing.
+// invalidate marks every picture for redrawing.
 func (g *Game) invalidate() {
-	if g.layer != nil {
-		g.layer.Fill(g.opt.Background)
-		g.layerChanged = true
-	}
-	for _, st := range g.states {
-		st.drawn = false
-	}
-	g.dirty = true
-}
-
-func (g *Game) maxScroll() int {
-	return max(0, scene.ContentBottom(g.cells)-g.size.Y)
+	g.gallery.invalidate()
+	g.view.invalidate()
+	g.refiner.Cancel()
 }
 
 // spinStep is the camera's turn per tick with --spin: 36° a second.
-const spinStep = 0.6 * math.Pi / 180
+const spinStep = 0.6 * 3.14159265358979 / 180
 
 func (g *Game) spin() {
-	if g.focus != nil {
-		g.cam.Orbit(spinStep, 0)
-		g.dirty = true
+	if g.view.entry != nil {
+		g.view.cam.Orbit(spinStep, 0)
+		g.view.moved()
 		return
 	}
-	for _, st := range g.states {
-		st.cam.Orbit(spinStep, 0)
-		st.drawn = false
-	}
+	g.gallery.spin()
 }
 
 // exitDelay is how long --exit-after-load waits after the last load.
@@ -409,35 +412,9 @@ func (g *Game) checkExit() {
 	if g.opt.MaxFrames > 0 && g.frames >= g.opt.MaxFrames {
 		g.done = true
 	}
-	if g.opt.ExitAfterLoad && !g.loadedAt.IsZero() && time.Since(g.loadedAt) >= exitDelay {
+	if g.opt.ExitAfterLoad && !g.loadedAt.IsZero() && time.Since(g.loadedAt) >= exitDelay && g.shot.idle() {
 		g.done = true
 	}
-	if g.opt.Screenshot != "" && !g.loadedAt.IsZero() && g.allDrawn() {
-		g.shotReady = true
-	}
-}
-
-// allDrawn reports whether the picture on screen is complete: every
-// visible cell (or the focused file) is drawn.
-func (g *Game) allDrawn() bool {
-	if g.r == nil || g.layer == nil {
-		return false
-	}
-	if g.focus != nil {
-		return !g.dirty
-	}
-	for i, e := range g.lib.Entries() {
-		if i < len(g.cells) && g.visible(g.cells[i]) && e.Loaded() && !g.state(e).drawn {
-			return false
-		}
-	}
-	return true
-}
-
-// visible reports whether a cell shows in the window at the current scroll.
-func (g *Game) visible(c scene.Cell) bool {
-	r := c.Rect.Sub(image.Pt(0, g.scroll))
-	return r.Max.Y > topBar && r.Min.Y < g.size.Y
 }
 
 // triangles returns the faces of every loaded mesh.
@@ -450,3 +427,9 @@ func (g *Game) triangles() int64 {
 	}
 	return n
 }
+
+// aspect returns the window's aspect.
+func (g *Game) aspect() float32 { return float32(max(1, g.size.X)) / float32(max(1, g.size.Y)) }
+
+// topBar is the height of the HUD's top bar; the gallery starts below it.
+const topBar = 24

@@ -1,14 +1,12 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
-	"io/fs"
 	"strings"
 
-	"github.com/stlview/stlview/internal/mesh"
+	"github.com/stlview/stlview/internal/explain"
 )
 
 // The HUD is laid out as a list of drawing operations by pure functions of
@@ -18,15 +16,19 @@ import (
 type opKind uint8
 
 const (
-	opFill opKind = iota // Rect in Color
-	opBar                // a progress bar in Rect, Frac of it filled
-	opText               // Text with its top-left at At, in Color
+	opFill   opKind = iota // Rect in Color
+	opBar                  // a progress bar in Rect, Frac of it filled
+	opText                 // Text with its top-left at At, in Color
+	opFrame                // the outline of Rect, 2 pixels wide, in Color
+	opLine                 // a line from At to To, in Color
+	opMarker               // a small square marker centred on At, in Color
 )
 
 type hudOp struct {
 	Kind  opKind
 	Rect  image.Rectangle
 	At    image.Point
+	To    image.Point
 	Text  string
 	Color color.RGBA
 	Frac  float64
@@ -58,6 +60,7 @@ type loadRow struct {
 	Name     string
 	Progress float64 // 0..1
 	Queued   bool
+	Stage    string // what the worker does with it: reading, welding, simplifying
 	Err      string // for a failed file
 }
 
@@ -125,13 +128,16 @@ func layoutProgress(m progressModel, screen image.Rectangle, measure measureFunc
 		nameW := inner * 55 / 100
 		for _, r := range loading {
 			ops = append(ops, hudOp{Kind: opText, At: image.Pt(x, y), Text: ellipsize(r.Name, nameW-pad, measure), Color: textColor})
-			bar := image.Rect(x+nameW, y+lineHeight/2-barHeight/2, x+inner-48, y+lineHeight/2+barHeight/2)
+			bar := image.Rect(x+nameW, y+lineHeight/2-barHeight/2, x+inner-68, y+lineHeight/2+barHeight/2)
 			ops = append(ops, hudOp{Kind: opBar, Rect: bar, Frac: r.Progress})
 			pct := fmt.Sprintf("%3.0f%%", 100*r.Progress)
-			if r.Queued {
+			switch {
+			case r.Queued:
 				pct = "queued"
+			case r.Stage != "" && r.Stage != "reading":
+				pct = r.Stage
 			}
-			ops = append(ops, hudOp{Kind: opText, At: image.Pt(x+inner-44, y), Text: pct, Color: dimColor})
+			ops = append(ops, hudOp{Kind: opText, At: image.Pt(x+inner-64, y), Text: pct, Color: dimColor})
 			y += lineHeight
 		}
 		if more := len(m.Loading) - len(loading); more > 0 {
@@ -148,42 +154,6 @@ func layoutProgress(m progressModel, screen image.Rectangle, measure measureFunc
 		}
 	}
 	return ops
-}
-
-// infoLines describes a focused mesh: name, triangles, size of the
-// bounding box, file size and load time.
-func infoLines(e *Entry) []string {
-	lines := []string{e.Name}
-	if e.Fallback {
-		return append(lines, "failed: "+errText(e.Err))
-	}
-	m := e.Mesh
-	if m == nil {
-		return append(lines, e.State.String())
-	}
-	s := m.Bounds.Size()
-	lines = append(lines,
-		fmt.Sprintf("%s triangles, %s vertices", thousands(m.Faces()), thousands(m.Vertices())),
-		fmt.Sprintf("size %s × %s × %s", num(s[0]), num(s[1]), num(s[2])),
-	)
-	file := m.Format.String()
-	if m.Compressed {
-		file += ", gzip"
-	}
-	if e.Size >= 0 {
-		file = bytesText(e.Size) + " " + file
-	}
-	lines = append(lines, fmt.Sprintf("%s, loaded in %.1f ms", file, float64(e.Duration.Microseconds())/1000))
-	if n := len(m.Solids); n > 1 {
-		lines = append(lines, fmt.Sprintf("%d solids", n))
-	}
-	if m.Dropped > 0 || m.Degenerate > 0 {
-		lines = append(lines, fmt.Sprintf("%d dropped (not finite), %d degenerate", m.Dropped, m.Degenerate))
-	}
-	if m.Colors != nil {
-		lines = append(lines, "face colours from the file")
-	}
-	return lines
 }
 
 // layoutPanel lays out lines in a panel at the top-left of area.
@@ -211,60 +181,93 @@ func layoutPanel(lines []string, area image.Rectangle, measure measureFunc) []hu
 // helpLines are the help overlay's lines: a heading (with nothing in
 // Does), or a binding, its keys and what they do. The font is
 // proportional, so the two columns are laid out apart, not with spaces.
-var helpLines = []struct{ Keys, Does string }{
+// helpLine is a line of the help: a heading (with nothing in Does), or a
+// binding, its keys and what they do.
+type helpLine struct{ Keys, Does string }
+
+var helpLines = []helpLine{
 	{"Mouse", ""},
 	{"left drag", "orbit"},
-	{"right/middle drag", "pan"},
-	{"wheel", "zoom to the cursor (gallery: scroll)"},
-	{"click", "open a file"},
-	{"Keys", ""},
-	{"F", "fit the mesh in the window"},
-	{"1 … 6", "front, back, left, right, top, bottom"},
-	{"0", "isometric view"},
-	{"R", "reset the view"},
-	{"W", "wireframe overlay"},
-	{"Enter / Esc", "open the file under the cursor / back to the gallery"},
+	{"right drag", "pan (or middle drag)"},
+	{"wheel", "zoom (gallery: scroll)"},
+	{"click", "open; in a file: pick"},
+	{"Shift+click", "pick, no snapping"},
+	{"Ctrl+wheel", "move the section"},
+	{"Gallery", ""},
+	{"arrows, Home", "select a file"},
+	{"Enter", "open the selected file"},
+	{"Page Up, Down", "scroll a page"},
+	{"A file", ""},
+	{"Esc", "clear points, go back"},
 	{"← / →", "previous / next file"},
-	{"S", "save a screenshot"},
+	{"F, R", "fit, reset the view"},
+	{"1 … 6, 0", "standard views, iso"},
+	{"X", "section: x, y, z, off"},
+	{"[ / ]", "move the section"},
+	{"P", "holes and bad edges"},
+	{"Anywhere", ""},
+	{"W", "wireframe"},
+	{"B", "tint inverted faces"},
+	{"O", "orthographic camera"},
+	{"L", "list what failed"},
+	{"S", "save the picture"},
 	{"H or ?", "this help"},
 	{"Q", "quit"},
-	{"Drop files or folders on the window to add them.", ""},
+	{"Drop files to add them.", ""},
 }
 
 // layoutHelp centres the help overlay in screen: the headings, and the
 // bindings indented below them, their descriptions lined up in a second
-// column.
+// column. When the lines do not fit the screen's height, they go in two
+// blocks side by side, split at a heading.
 func layoutHelp(screen image.Rectangle, measure measureFunc) []hudOp {
-	const indent, gap = pad, 2 * pad
-	keysW := 0
-	for _, l := range helpLines {
-		if l.Does != "" {
-			keysW = max(keysW, measure(l.Keys))
+	lines := helpLines
+	blocks := [][]helpLine{lines}
+	if len(lines)*lineHeight+2*pad > screen.Dy() {
+		split := len(lines) / 2
+		for split < len(lines) && lines[split].Does != "" {
+			split++
 		}
+		blocks = [][]helpLine{lines[:split], lines[split:]}
 	}
-	w := 0
-	for _, l := range helpLines {
-		if l.Does == "" {
-			w = max(w, measure(l.Keys))
-		} else {
-			w = max(w, indent+keysW+gap+measure(l.Does))
+	const indent, gap, between = pad, 2 * pad, 2 * pad
+	type size struct{ keys, w int }
+	sizes := make([]size, len(blocks))
+	w, rows := 0, 0
+	for i, b := range blocks {
+		for _, l := range b {
+			if l.Does != "" {
+				sizes[i].keys = max(sizes[i].keys, measure(l.Keys))
+			}
 		}
+		for _, l := range b {
+			if l.Does == "" {
+				sizes[i].w = max(sizes[i].w, measure(l.Keys))
+			} else {
+				sizes[i].w = max(sizes[i].w, indent+sizes[i].keys+gap+measure(l.Does))
+			}
+		}
+		w += sizes[i].w
+		rows = max(rows, len(b))
 	}
-	w += 2 * pad
-	h := len(helpLines)*lineHeight + 2*pad
+	w += 2*pad + between*(len(blocks)-1)
+	h := rows*lineHeight + 2*pad
 	c := screen.Min.Add(screen.Size().Div(2))
 	panel := image.Rect(c.X-w/2, c.Y-h/2, c.X-w/2+w, c.Y-h/2+h).Intersect(screen)
 	ops := []hudOp{{Kind: opFill, Rect: panel, Color: panelColor}}
 	x := panel.Min.X + pad
-	for i, l := range helpLines {
-		y := panel.Min.Y + pad + i*lineHeight
-		if l.Does == "" {
-			ops = append(ops, hudOp{Kind: opText, At: image.Pt(x, y), Text: l.Keys, Color: textColor})
-			continue
+	for i, b := range blocks {
+		for k, l := range b {
+			y := panel.Min.Y + pad + k*lineHeight
+			if l.Does == "" {
+				ops = append(ops, hudOp{Kind: opText, At: image.Pt(x, y), Text: l.Keys, Color: textColor})
+				continue
+			}
+			ops = append(ops,
+				hudOp{Kind: opText, At: image.Pt(x+indent, y), Text: l.Keys, Color: dimColor},
+				hudOp{Kind: opText, At: image.Pt(x+indent+sizes[i].keys+gap, y), Text: l.Does, Color: dimColor})
 		}
-		ops = append(ops,
-			hudOp{Kind: opText, At: image.Pt(x+indent, y), Text: l.Keys, Color: dimColor},
-			hudOp{Kind: opText, At: image.Pt(x+indent+keysW+gap, y), Text: l.Does, Color: dimColor})
+		x += sizes[i].w + between
 	}
 	return ops
 }
@@ -308,28 +311,9 @@ func ellipsize(s string, w int, measure measureFunc) string {
 	return string(r) + "…"
 }
 
-// errText returns err's message for a place that names the file already
-// (a cell's label, a row): without the path and the package prefixes the
-// layers add, or "" for nil.
-func errText(err error) string {
-	var pe *mesh.ParseError
-	var fe *fs.PathError
-	switch {
-	case err == nil:
-		return ""
-	case errors.As(err, &pe):
-		at := *pe
-		at.Path = ""
-		return strings.TrimPrefix(at.Error(), "stl: ")
-	case errors.As(err, &fe):
-		return fe.Op + ": " + fe.Err.Error()
-	}
-	// asyncload names the source as "asyncload: SOURCE: cause".
-	if inner := errors.Unwrap(err); inner != nil && strings.HasPrefix(err.Error(), "asyncload: ") {
-		return inner.Error()
-	}
-	return err.Error()
-}
+// explainShort returns what is wrong, for a place that names the source
+// already (a cell's label, a row of a panel).
+func explainShort(err error) string { return explain.Error(err) }
 
 // thousands formats n with spaces between groups of three digits.
 func thousands(n int) string {

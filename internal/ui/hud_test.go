@@ -284,14 +284,25 @@ func TestLayoutHelp(t *testing.T) {
 			if c := panel.Min.Add(panel.Size().Div(2)); max(c.X-mid.X, mid.X-c.X, c.Y-mid.Y, mid.Y-c.Y) > 1 {
 				t.Errorf("got the panel centred at %v, want the screen's centre %v", c, mid)
 			}
-			// Headings start at the left; the keys are indented and the
-			// descriptions start in one column right of the widest keys.
-			var keysX, doesX []int
+			// The lines come in one or two blocks side by side, each
+			// starting at a heading. In each, headings start at the
+			// block's left; the keys are indented and the descriptions
+			// start in one column right of the widest keys.
+			type column struct {
+				left       int
+				keys, does []int
+			}
+			var blocks []*column
+			var cur *column
 			i := 1
 			for _, l := range helpLines {
 				if l.Does == "" {
-					if ops[i].At.X != panel.Min.X+pad || ops[i].Color != textColor {
-						t.Errorf("heading %q at x %d in %v, want %d in %v", l.Keys, ops[i].At.X, ops[i].Color, panel.Min.X+pad, textColor)
+					if cur == nil || ops[i].At.X != cur.left {
+						cur = &column{left: ops[i].At.X}
+						blocks = append(blocks, cur)
+					}
+					if ops[i].Color != textColor {
+						t.Errorf("heading %q in %v, want %v", l.Keys, ops[i].Color, textColor)
 					}
 					i++
 					continue
@@ -300,25 +311,33 @@ func TestLayoutHelp(t *testing.T) {
 				if does.At.Y != keys.At.Y || does.At.X < keys.At.X+tt.measure(keys.Text)+pad {
 					t.Errorf("%q at %v runs into %q at %v", l.Keys, keys.At, l.Does, does.At)
 				}
-				keysX, doesX = append(keysX, keys.At.X), append(doesX, does.At.X)
+				cur.keys, cur.does = append(cur.keys, keys.At.X), append(cur.does, does.At.X)
 				i += 2
 			}
-			for _, xs := range [][]int{keysX, doesX} {
-				if slices.Min(xs) != slices.Max(xs) {
-					t.Errorf("got a column at x from %d to %d, want one x", slices.Min(xs), slices.Max(xs))
-				}
+			if blocks[0].left != panel.Min.X+pad || len(blocks) > 2 {
+				t.Errorf("%d blocks, the first at x %d; want one or two, from %d", len(blocks), blocks[0].left, panel.Min.X+pad)
 			}
-			if keysX[0] <= panel.Min.X+pad {
-				t.Errorf("got the keys at x %d, want them indented past %d", keysX[0], panel.Min.X+pad)
+			for _, b := range blocks {
+				for _, xs := range [][]int{b.keys, b.does} {
+					if slices.Min(xs) != slices.Max(xs) {
+						t.Errorf("got a column at x from %d to %d, want one x", slices.Min(xs), slices.Max(xs))
+					}
+				}
+				if b.keys[0] <= b.left {
+					t.Errorf("got the keys at x %d, want them indented past %d", b.keys[0], b.left)
+				}
 			}
 		})
 	}
 	// Every binding Commands knows is in the help.
 	help := strings.Join(want, "\n")
-	for _, key := range []string{"F", "1 … 6", "0", "R", "W", "Enter", "Esc", "←", "→", "S", "H or ?", "Q", "left drag", "right/middle drag", "wheel", "click"} {
+	for _, key := range []string{"F", "1 … 6", "0", "R", "W", "B", "X", "O", "P", "L", "Enter", "Esc", "←", "→", "S", "H or ?", "Q", "left drag", "right drag", "wheel", "click", "Home", "Page Up"} {
 		found := false
 		for _, l := range helpLines {
-			found = found || l.Keys == key || strings.Contains(l.Keys, key+" ") || strings.Contains(l.Keys, " "+key)
+			for _, k := range strings.FieldsFunc(l.Keys, func(r rune) bool { return r == ',' || r == '/' }) {
+				k = strings.TrimSpace(k)
+				found = found || k == key || strings.HasPrefix(k, key+" ") || strings.HasSuffix(k, " "+key)
+			}
 		}
 		if !found {
 			t.Errorf("the help does not list %q among %s", key, help)
@@ -447,53 +466,85 @@ func decoded(t *testing.T, m *mesh.Mesh, opt mesh.BinaryOptions) (*mesh.Mesh, in
 	return d.Indexed(), size
 }
 
+// loadedEntry returns an entry that loaded m from a file of size bytes,
+// as Library.settle makes it.
+func loadedEntry(name string, m *mesh.Mesh, size int64, took time.Duration) *Entry {
+	e := &Entry{Name: name, Size: size, Duration: took, State: asyncload.Completed}
+	r := asyncload.Result{State: asyncload.Completed, Mesh: m, Size: size, Duration: took, Kind: asyncload.KindFile}
+	lib := &Library{byKey: map[string]*Entry{}}
+	lib.settle(e, &r)
+	return e
+}
+
 func TestInfoLines(t *testing.T) {
 	torus, size := decoded(t, mesh.Torus(2, 0.5, 32, 16), mesh.BinaryOptions{})
 	red := mesh.Color{R: 200, A: 255}
 	painted, paintedSize := decoded(t, mesh.Torus(2, 0.5, 32, 16).Paint(red), mesh.BinaryOptions{Colors: mesh.VisCAM})
-	loadErr := errors.New("/tmp/broken.stl: mesh: unexpected EOF at byte 84")
+	loadErr := &asyncload.SourceError{Source: "/tmp/broken.stl", Err: errors.New("unexpected EOF at byte 84")}
+	stale := loadedEntry("torus.stl", torus, size, time.Millisecond)
+	stale.Stale = loadErr
+	g := &Game{}
+	mm := &Game{opt: Options{Units: "mm"}}
 	for _, tt := range []struct {
 		name string
+		g    *Game
 		e    *Entry
 		want []string
 	}{
 		{
 			name: "loaded",
-			e:    &Entry{Name: "torus.stl", Mesh: torus, Size: size, Duration: 12345678 * time.Nanosecond, State: asyncload.Completed, Version: 1},
-			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "51.3 kB binary, loaded in 12.3 ms"},
+			g:    g,
+			e:    loadedEntry("torus.stl", torus, size, 12345678*time.Nanosecond),
+			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "checking…", "51.3 kB binary, loaded in 12.3 ms"},
+		},
+		{
+			name: "in millimetres",
+			g:    mm,
+			e:    loadedEntry("torus.stl", torus, size, 12345678*time.Nanosecond),
+			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1 mm", "checking…", "51.3 kB binary, loaded in 12.3 ms"},
 		},
 		{
 			name: "size unknown",
-			e:    &Entry{Name: "torus.stl", Mesh: torus, Size: -1, Duration: 2 * time.Second, State: asyncload.Completed, Version: 1},
-			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "binary, loaded in 2000.0 ms"},
+			g:    g,
+			e:    loadedEntry("torus.stl", torus, -1, 2*time.Second),
+			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "checking…", "binary, loaded in 2000.0 ms"},
 		},
 		{
 			name: "face colours",
-			e:    &Entry{Name: "red.stl", Mesh: painted, Size: paintedSize, Duration: time.Millisecond, State: asyncload.Completed, Version: 1},
-			want: []string{"red.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "51.3 kB binary, loaded in 1.0 ms", "face colours from the file"},
+			g:    g,
+			e:    loadedEntry("red.stl", painted, paintedSize, time.Millisecond),
+			want: []string{"red.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "checking…", "51.3 kB binary, loaded in 1.0 ms", "face colours from the file"},
+		},
+		{
+			name: "no longer loads",
+			g:    g,
+			e:    stale,
+			want: []string{"torus.stl", "1 024 triangles, 512 vertices", "size 5 × 5 × 1", "checking…", "51.3 kB binary, loaded in 1.0 ms", "changed on disk and no longer loads: unexpected EOF at byte 84"},
 		},
 		{
 			name: "failed",
-			e:    &Entry{Name: "broken.stl", Mesh: asyncload.Placeholder(), Fallback: true, Err: loadErr, State: asyncload.Failed, Version: 1},
-			want: []string{"broken.stl", "failed: " + loadErr.Error()},
+			g:    g,
+			e:    &Entry{Name: "broken.stl", Fallback: true, Err: loadErr, State: asyncload.Failed, Version: 1},
+			want: []string{"broken.stl", "failed: unexpected EOF at byte 84"},
 		},
 		{
 			name: "queued",
+			g:    g,
 			e:    &Entry{Name: "later.stl", State: asyncload.Queued, Size: -1},
 			want: []string{"later.stl", "queued"},
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := infoLines(tt.e); !slices.Equal(got, tt.want) {
+			if got := tt.g.infoLines(tt.e); !slices.Equal(got, tt.want) {
 				t.Errorf("got\n%q\nwant\n%q", got, tt.want)
 			}
 		})
 	}
 }
 
-// TestErrText checks the error texts the HUD shows next to a file's name,
-// on errors the loader really returns.
-func TestErrText(t *testing.T) {
+// TestExplainShort checks the error texts the HUD shows next to a file's
+// name, on errors the loader really returns.
+func TestExplainShort(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
 	lib := NewLibrary(newLoader(t, asyncload.Config{Workers: 1}), nil)
@@ -503,9 +554,6 @@ func TestErrText(t *testing.T) {
 	stltest.WriteFile(t, dir, "empty/readme.txt", nil)
 	add(t, lib, filepath.Join(dir, "empty"), asyncload.Normal)
 	pollUntil(t, lib, "every load", settled(lib))
-	if len(lib.failures) != 1 {
-		t.Fatalf("got %d failed folders, want 1", len(lib.failures))
-	}
 	for _, tt := range []struct {
 		name string
 		err  error
@@ -514,17 +562,17 @@ func TestErrText(t *testing.T) {
 		{"none", nil, ""},
 		{"a binary file cut short", entry(t, lib, "broken.stl").Err, "byte 84: truncated: "},
 		{"an ASCII syntax error", entry(t, lib, "text.stl").Err, "line 4: syntax error: "},
-		{"a missing file", entry(t, lib, "missing.stl").Err, "open: "},
-		{"a folder without STL files", lib.failures[0].Err, "no STL files"},
+		{"a missing file", entry(t, lib, "missing.stl").Err, "no such file or folder"},
+		{"a folder without STL files", entry(t, lib, "empty").Err, "holds no STL files"},
 		{"anything else", errors.New("boom: bang"), "boom: bang"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := errText(tt.err)
+			got := explainShort(tt.err)
 			if !strings.HasPrefix(got, tt.want) || (tt.want == "" && got != "") {
-				t.Errorf("errText(%v): got %q, want it to start %q", tt.err, got, tt.want)
+				t.Errorf("explainShort(%v): got %q, want it to start %q", tt.err, got, tt.want)
 			}
-			if strings.Contains(got, dir) {
-				t.Errorf("got %q, want it without the path: the label names the file", got)
+			if strings.Contains(got, dir) || strings.Contains(got, "asyncload") || strings.Contains(got, "stl: ") {
+				t.Errorf("got %q, want it without the path or package prefixes: the label names the file", got)
 			}
 		})
 	}

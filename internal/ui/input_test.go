@@ -41,8 +41,20 @@ func TestCommandsKeys(t *testing.T) {
 		{"Backspace goes back", ebiten.KeyBackspace, false, Command{Action: ActBack}},
 		{"right arrow next", ebiten.KeyArrowRight, false, Command{Action: ActNext}},
 		{"left arrow previous", ebiten.KeyArrowLeft, false, Command{Action: ActPrev}},
-		{"page down next", ebiten.KeyPageDown, false, Command{Action: ActNext}},
-		{"page up previous", ebiten.KeyPageUp, false, Command{Action: ActPrev}},
+		{"up arrow", ebiten.KeyArrowUp, false, Command{Action: ActUp}},
+		{"down arrow", ebiten.KeyArrowDown, false, Command{Action: ActDown}},
+		{"Home", ebiten.KeyHome, false, Command{Action: ActHome}},
+		{"End", ebiten.KeyEnd, false, Command{Action: ActEnd}},
+		{"page down scrolls", ebiten.KeyPageDown, false, Command{Action: ActPageDown}},
+		{"page up scrolls", ebiten.KeyPageUp, false, Command{Action: ActPageUp}},
+		{"B tints faces from behind", ebiten.KeyB, false, Command{Action: ActBackTint}},
+		{"X cycles the section", ebiten.KeyX, false, Command{Action: ActSection}},
+		{"[ moves the section back", ebiten.KeyBracketLeft, false, Command{Action: ActSectionMove, DY: -1}},
+		{"] moves it on", ebiten.KeyBracketRight, false, Command{Action: ActSectionMove, DY: 1}},
+		{"shift ] moves it faster", ebiten.KeyBracketRight, true, Command{Action: ActSectionMove, DY: 10}},
+		{"O orthographic", ebiten.KeyO, false, Command{Action: ActOrtho}},
+		{"P problem edges", ebiten.KeyP, false, Command{Action: ActProblems}},
+		{"L the failure list", ebiten.KeyL, false, Command{Action: ActFailures}},
 		{"Q quits", ebiten.KeyQ, false, Command{Action: ActQuit}},
 	} {
 		for _, focused := range []bool{false, true} {
@@ -88,11 +100,14 @@ func TestCommandsMouse(t *testing.T) {
 		{"wheel down scrolls the gallery down", Input{Cursor: at, Wheel: -1}, false, []Command{{Action: ActScroll, DY: scrollStep}}},
 		{"wheel up scrolls it up", Input{Cursor: at, Wheel: 2}, false, []Command{{Action: ActScroll, DY: -2 * scrollStep}}},
 		{"a click opens at the cursor", Input{Cursor: at, Clicked: true}, false, []Command{{Action: ActOpen, At: at, Click: true}}},
+		{"a click on a file picks a point", Input{Cursor: at, Clicked: true}, true, []Command{{Action: ActPick, At: at}}},
+		{"shift-click picks without snapping", Input{Cursor: at, Clicked: true, Shift: true}, true, []Command{{Action: ActPick, At: at, NoSnap: true}}},
+		{"ctrl-wheel moves the section", Input{Cursor: at, Wheel: -1, Ctrl: true}, true, []Command{{Action: ActSectionMove, DY: -1}}},
 		{
 			"keys, click, drag and wheel in one tick, in that order",
 			Input{Keys: []ebiten.Key{ebiten.KeyW, ebiten.KeyF}, Cursor: at, Clicked: true, Move: image.Pt(2, 2), Right: true, Wheel: 1},
 			true,
-			[]Command{{Action: ActWireframe}, {Action: ActFit}, {Action: ActOpen, At: at, Click: true}, {Action: ActPan, DX: 2, DY: 2}, {Action: ActZoom, Factor: zoomStep, At: at}},
+			[]Command{{Action: ActWireframe}, {Action: ActFit}, {Action: ActPick, At: at}, {Action: ActPan, DX: 2, DY: 2}, {Action: ActZoom, Factor: zoomStep, At: at}},
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -53,7 +54,7 @@ func newLoader(t *testing.T, cfg asyncload.Config) *asyncload.Loader {
 // add adds source to lib or fails the test.
 func add(t *testing.T, lib *Library, source string, p asyncload.Priority) {
 	t.Helper()
-	if err := lib.Add(source, p); err != nil {
+	if _, _, err := lib.Add(source, p); err != nil {
 		t.Fatalf("Add(%q): %v", source, err)
 	}
 }
@@ -193,8 +194,8 @@ func TestLibraryOrder(t *testing.T) {
 				t.Errorf("got entries %q, want %q", got, want)
 			}
 			for _, e := range lib.Entries() {
-				if e.State != asyncload.Completed || e.Mesh == nil || e.Version != 1 {
-					t.Errorf("%s: got %v, mesh %v, version %d; want completed with a mesh, version 1", e.Name, e.State, e.Mesh != nil, e.Version)
+				if e.State != asyncload.Completed || e.Mesh() == nil || e.Version != 1 {
+					t.Errorf("%s: got %v, mesh %v, version %d; want completed with a mesh, version 1", e.Name, e.State, e.Mesh() != nil, e.Version)
 				}
 			}
 		})
@@ -202,7 +203,7 @@ func TestLibraryOrder(t *testing.T) {
 }
 
 // TestLibraryFailures checks that a file that fails becomes an entry with
-// the placeholder and its error, and a folder that fails is recorded.
+// the placeholder and its error, and so does a folder with nothing to show.
 func TestLibraryFailures(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
@@ -219,25 +220,27 @@ func TestLibraryFailures(t *testing.T) {
 		add(t, lib, s, asyncload.Normal)
 	}
 	changed := pollUntil(t, lib, "every load", settled(lib))
-	// A missing source could be a file or a folder: it gets an entry, so
-	// its error shows in the gallery too.
-	if got, want := names(lib), []string{"good.stl", "broken.stl", "missing.stl", "empty.stl", "nowhere"}; !slices.Equal(got, want) {
+	// Every source gets an entry, so its error shows in the gallery too.
+	if got, want := names(lib), []string{"good.stl", "broken.stl", "missing.stl", "empty.stl", "nothing", "nowhere"}; !slices.Equal(got, want) {
 		t.Fatalf("got entries %q, want %q", got, want)
 	}
 	for _, tt := range []struct {
 		name string
 		err  error // nil: loads
+		kind asyncload.SourceKind
 	}{
-		{"good.stl", nil},
-		{"broken.stl", mesh.ErrTruncated},
-		{"missing.stl", fs.ErrNotExist},
-		{"empty.stl", mesh.ErrEmpty},
-		{"nowhere", fs.ErrNotExist},
+		{"good.stl", nil, asyncload.KindFile},
+		{"broken.stl", mesh.ErrTruncated, asyncload.KindFile},
+		{"missing.stl", fs.ErrNotExist, asyncload.KindFile},
+		{"empty.stl", mesh.ErrEmpty, asyncload.KindFile},
+		{"nothing", asyncload.ErrNoSTL, asyncload.KindFolder},
+		{"nowhere", fs.ErrNotExist, asyncload.KindFile},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := entry(t, lib, tt.name)
-			if !e.Loaded() || e.Version != 1 || e.Mesh == nil || e.Progress != 1 {
-				t.Errorf("got loaded %v, version %d, mesh %v, progress %v; want a mesh at version 1, progress 1", e.Loaded(), e.Version, e.Mesh != nil, e.Progress)
+			if !e.Loaded() || e.Version != 1 || e.Mesh() == nil || e.Progress != 1 || e.Kind != tt.kind {
+				t.Errorf("got loaded %v, version %d, mesh %v, progress %v, kind %v; want a mesh at version 1, progress 1, a %v",
+					e.Loaded(), e.Version, e.Mesh() != nil, e.Progress, e.Kind, tt.kind)
 			}
 			if n := countOf(changed, e); n != 1 {
 				t.Errorf("Poll reported it changed %d times, want once", n)
@@ -251,19 +254,23 @@ func TestLibraryFailures(t *testing.T) {
 			if !errors.Is(e.Err, tt.err) {
 				t.Errorf("got error %v, want %v", e.Err, tt.err)
 			}
-			if !e.Fallback || e.Mesh != asyncload.Placeholder() || e.State != asyncload.Failed {
-				t.Errorf("got fallback %v, the placeholder %v, %v; want the placeholder of a failed load", e.Fallback, e.Mesh == asyncload.Placeholder(), e.State)
+			var se *asyncload.SourceError
+			if !errors.As(e.Err, &se) {
+				t.Errorf("got %T, want a *asyncload.SourceError", e.Err)
 			}
-			if e.Faces != e.Mesh.Faces() || e.Bounds != e.Mesh.Bounds {
-				t.Errorf("got %d faces in %v, want the placeholder's %d in %v", e.Faces, e.Bounds, e.Mesh.Faces(), e.Mesh.Bounds)
+			if !e.Fallback || e.Mesh() != asyncload.Placeholder() || e.State != asyncload.Failed {
+				t.Errorf("got fallback %v, the placeholder %v, %v; want the placeholder of a failed load", e.Fallback, e.Mesh() == asyncload.Placeholder(), e.State)
+			}
+			if p := asyncload.Placeholder(); e.Faces != p.Faces() || e.Bounds != p.Bounds {
+				t.Errorf("got %d faces in %v, want the placeholder's %d in %v", e.Faces, e.Bounds, p.Faces(), p.Bounds)
 			}
 		})
 	}
-	if len(lib.failures) != 1 || !errors.Is(lib.failures[0].Err, asyncload.ErrNoSTL) {
-		t.Errorf("got failed folders %v, want the folder without STL files", lib.failures)
-	}
 	if got := lib.Loads(); got != 5 {
 		t.Errorf("Loads: got %d, want 5 files", got)
+	}
+	if c := lib.Counts(); c.Shown != 6 || c.Loaded != 1 || c.Failed != 5 || c.Pending != 0 {
+		t.Errorf("counts %+v, want 6 shown, 1 loaded, 5 failed", c)
 	}
 }
 
@@ -314,13 +321,13 @@ func TestLibraryProgress(t *testing.T) {
 	}
 	g.Release()
 	changed := pollUntil(t, lib, "every load", settled(lib))
-	// The folder lists hold.stl and next.stl again: new loads of the same
-	// files, new entries.
-	if got, want := names(lib), []string{"hold.stl", "next.stl", "hold.stl", "next.stl"}; !slices.Equal(got, want) {
+	// The folder lists hold.stl and next.stl again: shown already, they
+	// are not added twice.
+	if got, want := names(lib), []string{"hold.stl", "next.stl"}; !slices.Equal(got, want) {
 		t.Errorf("got entries %q, want %q", got, want)
 	}
-	if len(changed) != 4 {
-		t.Errorf("got %d changed entries, want 4", len(changed))
+	if len(changed) != 2 {
+		t.Errorf("got %d changed entries, want 2", len(changed))
 	}
 	for i, e := range lib.Entries() {
 		if e.State != asyncload.Completed || e.Progress != 1 || e.Size <= 0 || e.Duration <= 0 || !e.Loaded() {
@@ -360,114 +367,94 @@ func TestLibraryFocus(t *testing.T) {
 	}
 }
 
-// TestLibraryReleaseAcquire checks that a released mesh comes back from
-// the cache, and an evicted one is loaded again without a new version.
-func TestLibraryReleaseAcquire(t *testing.T) {
+// TestLibraryEvictAcquire checks that a mesh the Store evicts is let go
+// of (and listed for the renderer to forget), and is loaded again, without
+// a new version, when it is wanted.
+func TestLibraryEvictAcquire(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
-	l := newLoader(t, asyncload.Config{Workers: 1})
 	var paths []string
 	for _, name := range []string{"a.stl", "b.stl", "gone.stl"} {
 		paths = append(paths, stltest.WriteTorus(t, dir, name, 8))
 	}
-	// Learn a mesh's size, then allow the cache one and a half of them.
+	// Learn what a load reserves, then allow the Store one and a half of
+	// them on top of a decode's working memory.
 	m, err := mesh.ReadFile(paths[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	size := m.Indexed().SizeBytes()
-	cache := asyncload.NewCache(l, size*3/2)
-	lib := NewLibrary(l, cache)
+	l, store := newStoreLoader(t, asyncload.Config{Workers: 1}, 1<<20+size*3/2)
+	lib := NewLibrary(l, store)
 	add(t, lib, paths[0], asyncload.Normal)
 	add(t, lib, stltest.WriteFile(t, dir, "broken.stl", truncated), asyncload.Normal)
 	pollUntil(t, lib, "a.stl", settled(lib))
-	add(t, lib, paths[1], asyncload.Normal) // b.stl comes in after a.stl: the cache drops a.stl
-	pollUntil(t, lib, "b.stl", settled(lib))
-	a, b, broken := entry(t, lib, "a.stl"), entry(t, lib, "b.stl"), entry(t, lib, "broken.stl")
-	if st := cache.Stats(); st.Entries != 1 || st.Evictions != 1 {
-		t.Fatalf("cache: got %+v, want b.stl alone after one eviction", st)
+	a, broken := entry(t, lib, "a.stl"), entry(t, lib, "broken.stl")
+	ma := a.Mesh()
+	// Fill the store with something else: a.stl goes.
+	if err := store.Budget().Reserve(context.Background(), 1<<20+size); err != nil {
+		t.Fatal(err)
 	}
-
-	t.Run("from the cache", func(t *testing.T) {
-		mb := b.Mesh
-		lib.Release(b)
-		if b.Mesh != nil || !b.Loaded() || b.Faces != 128 {
-			t.Fatalf("released: got mesh %v, loaded %v, %d faces; want no mesh, loaded, 128 faces kept", b.Mesh != nil, b.Loaded(), b.Faces)
-		}
-		if got := lib.Acquire(b); got != mb || b.Mesh != mb {
-			t.Errorf("Acquire: got %p (entry %p), want the cached %p", got, b.Mesh, mb)
-		}
-		if b.Version != 1 || b.State != asyncload.Completed {
-			t.Errorf("got version %d, %v; want 1, completed", b.Version, b.State)
-		}
-	})
-
-	t.Run("loaded again", func(t *testing.T) {
-		loads := lib.Loads()
-		lib.Release(a)
-		if got := lib.Acquire(a); got != nil {
-			t.Fatalf("Acquire of an evicted mesh: got a mesh at once, want nil while it loads")
-		}
-		if a.State != asyncload.Queued || !a.Loaded() || !a.reacquire {
-			t.Errorf("got %v, loaded %v, reloading %v; want queued, still loaded, reloading", a.State, a.Loaded(), a.reacquire)
-		}
-		if got := lib.Acquire(a); got != nil || cache.Stats().Loading != 1 {
-			t.Errorf("Acquire again: got %v and %d loads, want nil and the same single load", got, cache.Stats().Loading)
-		}
-		changed := pollUntil(t, lib, "a.stl again", func() bool { return a.Mesh != nil })
-		if len(changed) != 0 {
-			t.Errorf("got %d changed entries, want none: the same file came back", len(changed))
-		}
-		if a.Version != 1 || a.State != asyncload.Completed || a.Mesh.Faces() != 128 || a.reacquire {
-			t.Errorf("got version %d, %v, %d faces, reloading %v; want 1, completed, 128, done", a.Version, a.State, a.Mesh.Faces(), a.reacquire)
-		}
-		if got := lib.Loads(); got != loads+1 {
-			t.Errorf("Loads: got %d, want %d", got, loads+1)
-		}
-	})
-
-	t.Run("placeholders stay", func(t *testing.T) {
-		lib.Release(broken)
-		if broken.Mesh != asyncload.Placeholder() {
-			t.Errorf("got %v, want the placeholder kept", broken.Mesh)
-		}
-	})
+	store.Budget().Release(1<<20 + size)
+	lib.Poll(nil)
+	if a.Mesh() != nil || !a.Loaded() || a.Faces != 128 {
+		t.Fatalf("evicted: got mesh %v, loaded %v, %d faces; want no mesh, loaded, 128 faces kept", a.Mesh() != nil, a.Loaded(), a.Faces)
+	}
+	if got := lib.Forgotten(nil); !slices.Contains(got, ma) {
+		t.Errorf("Forgotten: got %d meshes, want a.stl's", len(got))
+	}
+	loads := lib.Loads()
+	if got := lib.Acquire(a, asyncload.High); got != nil {
+		t.Fatalf("Acquire of an evicted mesh: got a mesh at once, want nil while it loads")
+	}
+	if !a.reacquire || !a.Loaded() {
+		t.Errorf("reloading %v, loaded %v; want reloading, still loaded", a.reacquire, a.Loaded())
+	}
+	if got := lib.Acquire(a, asyncload.Critical); got != nil {
+		t.Errorf("Acquire again: got a mesh, want nil and the same load")
+	}
+	changed := pollUntil(t, lib, "a.stl again", func() bool { return a.Mesh() != nil })
+	if len(changed) != 0 {
+		t.Errorf("got %d changed entries, want none: the same file came back", len(changed))
+	}
+	if a.Version != 1 || a.State != asyncload.Completed || a.Mesh().Faces() != 128 || a.reacquire {
+		t.Errorf("got version %d, %v, %d faces, reloading %v; want 1, completed, 128, done", a.Version, a.State, a.Mesh().Faces(), a.reacquire)
+	}
+	if got := lib.Loads(); got != loads+1 {
+		t.Errorf("Loads: got %d, want %d", got, loads+1)
+	}
+	if broken.Mesh() != asyncload.Placeholder() {
+		t.Errorf("got %v, want the placeholder of the broken file", broken.Mesh())
+	}
 
 	t.Run("a file gone since", func(t *testing.T) {
 		add(t, lib, paths[2], asyncload.Normal)
 		pollUntil(t, lib, "gone.stl", settled(lib))
-		gone := entry(t, lib, "gone.stl") // the cache now holds gone.stl alone
-		lib.Release(a)
-		lib.Release(gone)
-		lib.Acquire(a) // a.stl comes back and takes gone.stl's place
-		pollUntil(t, lib, "a.stl again", func() bool { return a.Mesh != nil })
-		if cache.IsLoaded(paths[2]) {
-			t.Fatal("the cache kept gone.stl, want it evicted")
-		}
+		gone := entry(t, lib, "gone.stl") // a.stl made room for it
 		if err := os.Remove(paths[2]); err != nil {
 			t.Fatal(err)
 		}
-		if got := lib.Acquire(gone); got != nil {
-			t.Fatalf("Acquire of a deleted file: got a mesh, want nil")
-		}
-		if !errors.Is(gone.Err, fs.ErrNotExist) || gone.State != asyncload.Failed || gone.Mesh != nil {
-			t.Errorf("got %v, %v, mesh %v; want a failure for the missing file", gone.State, gone.Err, gone.Mesh != nil)
+		store.Remove(gone.key)
+		lib.Poll(nil)
+		lib.Acquire(gone, asyncload.High)
+		pollUntil(t, lib, "gone.stl's reload", func() bool { return !gone.reacquire })
+		if !errors.Is(gone.Err, fs.ErrNotExist) || gone.State != asyncload.Failed || !gone.Fallback {
+			t.Errorf("got %v, %v, fallback %v; want a failure for the missing file", gone.State, gone.Err, gone.Fallback)
 		}
 	})
 }
 
-// TestLibraryNoCache checks that without a cache entries keep their meshes.
-func TestLibraryNoCache(t *testing.T) {
+// TestLibraryNoStore checks that without a Store entries keep their meshes.
+func TestLibraryNoStore(t *testing.T) {
 	checkLeaks(t)
 	dir := t.TempDir()
 	lib := NewLibrary(newLoader(t, asyncload.Config{Workers: 1}), nil)
 	add(t, lib, stltest.WriteTorus(t, dir, "a.stl", 4), asyncload.Normal)
 	pollUntil(t, lib, "a.stl", settled(lib))
 	e := lib.Entries()[0]
-	m := e.Mesh
-	lib.Release(e)
-	if e.Mesh != m || lib.Acquire(e) != m {
-		t.Errorf("got %p, want the mesh %p kept", e.Mesh, m)
+	m := e.Mesh()
+	if m == nil || lib.Acquire(e, asyncload.High) != m {
+		t.Errorf("got %p, want the mesh %p kept", e.Mesh(), m)
 	}
 }
 
@@ -482,8 +469,8 @@ func TestLibraryReload(t *testing.T) {
 	stltest.WriteTorus(t, dir, "folder/b.stl", 4)
 	stltest.WriteTorus(t, dir, "rel.stl", 4)
 	broken := stltest.WriteFile(t, dir, "broken.stl", truncated)
-	l := newLoader(t, asyncload.Config{Workers: 1, Watch: true, Debounce: 20 * time.Millisecond})
-	lib := NewLibrary(l, asyncload.NewCache(l, 1<<30))
+	l, store := newStoreLoader(t, asyncload.Config{Workers: 1, Watch: true, Debounce: 20 * time.Millisecond}, 0)
+	lib := NewLibrary(l, store)
 	add(t, lib, a, asyncload.Normal)
 	add(t, lib, filepath.Join(dir, "folder"), asyncload.Normal)
 	add(t, lib, "rel.stl", asyncload.Normal)
@@ -501,7 +488,7 @@ func TestLibraryReload(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := entry(t, lib, filepath.Base(tt.file))
-			old, version, loads := e.Mesh, e.Version, lib.Loads()
+			old, version, loads := e.Mesh(), e.Version, lib.Loads()
 			if tt.nv == 0 {
 				stltest.WriteFile(t, dir, tt.file, truncated)
 			} else {
@@ -509,16 +496,19 @@ func TestLibraryReload(t *testing.T) {
 			}
 			changed := pollUntil(t, lib, "the reload", func() bool { return lib.Loads() > loads })
 			if tt.nv == 0 {
-				if len(changed) != 0 || e.Mesh != old || e.Version != version || e.State != asyncload.Completed || e.Err != nil {
+				if len(changed) != 0 || e.Mesh() != old || e.Version != version || e.State != asyncload.Completed || e.Err != nil {
 					t.Errorf("after a failed reload: got %d changed, same mesh %v, version %d, %v, %v; want the last good mesh kept, completed, version %d",
-						len(changed), e.Mesh == old, e.Version, e.State, e.Err, version)
+						len(changed), e.Mesh() == old, e.Version, e.State, e.Err, version)
+				}
+				if !errors.Is(e.Stale, mesh.ErrTruncated) || lib.Counts().Stale != 1 {
+					t.Errorf("after a failed reload: stale %v, want the file marked as no longer loading", e.Stale)
 				}
 				return
 			}
 			if !slices.Equal(changed, []*Entry{e}) {
 				t.Errorf("got changed %v, want the entry alone", changed)
 			}
-			if e.Version != version+1 || e.Faces != 16*tt.nv || e.Mesh.Faces() != 16*tt.nv || e.Fallback || e.Err != nil || e.State != asyncload.Completed {
+			if e.Version != version+1 || e.Faces != 16*tt.nv || e.Mesh().Faces() != 16*tt.nv || e.Fallback || e.Err != nil || e.State != asyncload.Completed {
 				t.Errorf("got version %d, %d faces, fallback %v, %v, %v; want version %d, %d faces, completed",
 					e.Version, e.Faces, e.Fallback, e.Err, e.State, version+1, 16*tt.nv)
 			}

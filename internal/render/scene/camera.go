@@ -188,6 +188,41 @@ func (c *Camera) Fit(b mesh.Box, aspect float32) {
 	c.Distance = d
 }
 
+// FitPoints is Fit for the points in pos (x, y, z triples) instead of a
+// box's corners: the distance becomes the least at which every point lies
+// within the field of view with the margin, around the target at the
+// centre of box b (which must hold them). Framing a part's own points
+// makes round parts fill the view as well as boxes do, where a bounding
+// box's corners leave them small. A call with no points is Fit(b).
+func (c *Camera) FitPoints(pos []float32, b mesh.Box, aspect float32) {
+	if len(pos) < 3 || b.IsEmpty() || !(b.Radius() > 0) {
+		c.Fit(b, aspect)
+		return
+	}
+	center := b.Center()
+	right, up, back := c.Basis()
+	tanY := c.tanHalfFOV()
+	tanX := tanY * aspect
+	d := float32(0)
+	for i := 0; i+2 < len(pos); i += 3 {
+		p := mgl32.Vec3{pos[i], pos[i+1], pos[i+2]}.Sub(center)
+		x, y, z := abs32(p.Dot(right)), abs32(p.Dot(up)), p.Dot(back)
+		if c.Ortho {
+			d = max(d, x*FitMargin/tanX, y*FitMargin/tanY)
+			continue
+		}
+		d = max(d, z+x*FitMargin/tanX, z+y*FitMargin/tanY)
+	}
+	// The eye stays outside the part.
+	d = max(d, b.Radius()*1.01)
+	if !(d > 0) {
+		c.Fit(b, aspect)
+		return
+	}
+	c.Target = center
+	c.Distance = d
+}
+
 func abs32(v float32) float32 {
 	if v < 0 {
 		return -v

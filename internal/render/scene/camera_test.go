@@ -337,3 +337,36 @@ func TestParseView(t *testing.T) {
 		}
 	}
 }
+
+func TestFitPointsFillsTheView(t *testing.T) {
+	// A ring seen from the top: its bounding box's corners lie outside
+	// the ring, so Fit leaves it smaller than the view; FitPoints frames
+	// the ring itself.
+	var pos []float32
+	for i := range 64 {
+		a := 2 * math.Pi * float64(i) / 64
+		pos = append(pos, float32(10*math.Cos(a)), float32(10*math.Sin(a)), 0, float32(10*math.Cos(a)), float32(10*math.Sin(a)), 1)
+	}
+	b := mesh.Box{Min: mgl32.Vec3{-10, -10, 0}, Max: mgl32.Vec3{10, 10, 1}}
+	c := NewCamera(PlusZ)
+	c.SetView(Iso)
+	box, pts := c, c
+	box.Fit(b, 1)
+	pts.FitPoints(pos, b, 1)
+	if !(pts.Distance < box.Distance) {
+		t.Errorf("FitPoints distance %v, Fit %v: want closer", pts.Distance, box.Distance)
+	}
+	// Every point in view, one near the edge.
+	f := frameOf(pts, image.Rect(0, 0, 100, 100), b)
+	edge := float32(0)
+	for i := 0; i < len(pos); i += 3 {
+		x, y, _, ok := f.Project(mgl32.Vec3{pos[i], pos[i+1], pos[i+2]})
+		if !ok || x < 0 || x > 100 || y < 0 || y > 100 {
+			t.Fatalf("point %d out of view: %v, %v", i/3, x, y)
+		}
+		edge = max(edge, abs32(x-50), abs32(y-50))
+	}
+	if edge < 40 {
+		t.Errorf("the farthest point is %v px from the centre of a 100 px view, want about 45", edge)
+	}
+}

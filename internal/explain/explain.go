@@ -1,0 +1,194 @@
+// Package explain turns the errors stlview meets into the sentences its
+// users read: what is wrong, in plain words, without package prefixes or
+// Go's quoting, with a hint where one helps. Every mode (the window, --info,
+// pictures, the benchmark) reports through it, one line per source:
+//
+//	stlview: part.stl: line 89: syntax error: vertex coordinate "blah" is not a number
+//
+// The functions ask errors what they are (errors.As, errors.Is); they
+// never parse error strings, except to strip the prefixes of errors that
+// have no type to ask.
+package explain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"unicode"
+
+	"github.com/stlview/stlview/internal/asyncload"
+	"github.com/stlview/stlview/internal/mesh"
+)
+
+// Line returns the line a program prints for a source that failed:
+// "SOURCE: what is wrong". A source with control characters (a file name
+// with a newline) is quoted, so it cannot forge a line of its own.
+func Line(source string, err error) string {
+	return Name(source) + ": " + Error(err)
+}
+
+// Name returns source as it should appear in a line of output: as it is,
+// or quoted when it holds control characters or leading or trailing
+// spaces, and with the password of a URL hidden.
+func Name(source string) string {
+	source = Redact(source)
+	for _, r := range source {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+			return strconv.Quote(source)
+		}
+	}
+	if strings.TrimSpace(source) != source {
+		return strconv.Quote(source)
+	}
+	return source
+}
+
+// Redact returns source with the password of a URL replaced by "xxxxx";
+// other sources are returned as they are.
+func Redact(source string) string {
+	if !asyncload.IsURL(source) {
+		return source
+	}
+	u, err := url.Parse(source)
+	if err != nil || u.User == nil {
+		return source
+	}
+	return u.Redacted()
+}
+
+// Error returns what is wrong, for a line that names the source already:
+// no source, no package prefixes, no Go syntax.
+func Error(err error) string {
+	if err == nil {
+		return ""
+	}
+	// The source is named by the line: say what is wrong with it.
+	for {
+		var se *asyncload.SourceError
+		if !errors.As(err, &se) {
+			break
+		}
+		err = se.Err
+	}
+	var (
+		pe  *mesh.ParseError
+		be  *mesh.BudgetError
+		pan *asyncload.PanicError
+		se  *asyncload.StatusError
+		ue  *url.Error
+		fe  *fs.PathError
+		ne  net.Error
+	)
+	switch {
+	case errors.As(err, &be):
+		return be.Error() // the decoder's own wording, where it adds the count, comes with pe below
+	case errors.As(err, &pe):
+		return parseError(pe)
+	case errors.Is(err, asyncload.ErrNoSTL):
+		return "holds no STL files (*.stl, *.stl.gz)"
+	case errors.Is(err, asyncload.ErrNotRegular):
+		return "not a regular file (a pipe, socket or device): not read"
+	case errors.Is(err, asyncload.ErrCancelled), errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.As(err, &pan):
+		return fmt.Sprintf("stlview failed while reading it (a bug, please report it): %v", pan.Value)
+	case errors.As(err, &se):
+		return "the server answered " + se.Status
+	case errors.As(err, &ue):
+		return urlError(ue)
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timed out"
+	case errors.As(err, &fe):
+		return pathError(fe)
+	case IsNoDisplay(err):
+		return "no display to open a window on: use --screenshot FILE to write a picture instead, or run under a desktop session"
+	}
+	return stripPrefixes(err.Error())
+}
+
+// parseError words a decoder error: its position, then what is wrong.
+func parseError(pe *mesh.ParseError) string {
+	at := *pe
+	at.Path = ""
+	s := strings.TrimPrefix(at.Error(), "stl: ")
+	// An I/O error below the decoder says it better itself.
+	var fe *fs.PathError
+	if errors.As(pe.Err, &fe) {
+		return pathError(fe)
+	}
+	return s
+}
+
+// pathError words a file system error without the path, which the line
+// names already.
+func pathError(fe *fs.PathError) string {
+	switch {
+	case errors.Is(fe.Err, fs.ErrNotExist):
+		return "no such file or folder"
+	case errors.Is(fe.Err, fs.ErrPermission):
+		return "permission denied"
+	case errors.Is(fe.Err, syscall.EISDIR):
+		return "is a folder"
+	case errors.Is(fe.Err, syscall.ELOOP):
+		return "too many levels of symbolic links"
+	}
+	msg := fe.Err.Error()
+	if errno, ok := fe.Err.(syscall.Errno); ok {
+		msg = errno.Error()
+	}
+	return fe.Op + ": " + msg
+}
+
+// urlError words a download error: the cause, not Go's "Get "URL": ...".
+func urlError(ue *url.Error) string {
+	var oe *net.OpError
+	var dnsErr *net.DNSError
+	switch {
+	case ue.Timeout():
+		return "the server did not answer in time"
+	case errors.As(ue.Err, &dnsErr):
+		return "unknown host " + dnsErr.Name
+	case errors.As(ue.Err, &oe) && oe.Op == "dial":
+		what := "cannot connect"
+		if errors.Is(oe.Err, syscall.ECONNREFUSED) {
+			what = "connection refused"
+		}
+		if oe.Addr != nil {
+			return what + " by " + oe.Addr.String()
+		}
+		return what
+	case errors.Is(ue.Err, os.ErrDeadlineExceeded):
+		return "the server stopped sending"
+	}
+	return Error(ue.Err)
+}
+
+// prefixes are the package prefixes of errors that have no type to ask.
+var prefixes = []string{"asyncload: ", "stl: ", "render: ", "scene: ", "ui: ", "raster: ", "picture: "}
+
+func stripPrefixes(s string) string {
+	for again := true; again; {
+		again = false
+		for _, p := range prefixes {
+			if strings.HasPrefix(s, p) {
+				s, again = s[len(p):], true
+			}
+		}
+	}
+	return s
+}
+
+// IsNoDisplay reports whether err is Ebitengine's failure to find a window
+// system (no DISPLAY, no Wayland, no framebuffer).
+func IsNoDisplay(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "no window system is available") || strings.Contains(s, "failed to open display") ||
+		strings.Contains(s, "DISPLAY environment variable") || strings.Contains(s, "glfw: X11: ")
+}

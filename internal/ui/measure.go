@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+
+	"github.com/go-gl/mathgl/mgl32"
+
+	"github.com/stlview/stlview/internal/mesh"
+	"github.com/stlview/stlview/internal/render/scene"
+)
+
+// measurement is the focused view's picked points: a click picks the point
+// under the cursor, read from the face ids of the resting picture (the
+// full mesh, even while a level of detail is shown while moving), snapped
+// to the nearest vertex within snapPixels unless Shift is held. One point
+// shows its coordinates; a second, the distance between the two. A third
+// click starts again; Esc clears.
+type measurement struct {
+	points  []mgl32.Vec3 // 0, 1 or 2 picked points, in the mesh's coordinates
+	snapped []bool
+	// pending is a click waiting for the resting picture to pick on: a
+	// click right after a move comes before the Refiner is done.
+	pending  *image.Point
+	noSnap   bool
+	lastMiss bool // the last click hit nothing
+}
+
+// snapPixels is how near the cursor a vertex must project to be snapped to.
+const snapPixels = 8
+
+func (m *measurement) clear() { *m = measurement{} }
+
+// active reports whether something is picked (the HUD draws it every
+// frame, following the camera).
+func (m *measurement) active() bool { return len(m.points) > 0 }
+
+// click asks for the point under pixel at; the pick happens as soon as
+// the picture at rest is on screen.
+func (m *measurement) click(at image.Point, noSnap bool) {
+	m.pending, m.noSnap = &at, noSnap
+}
+
+// resolve picks a pending click once the focused view is at rest.
+func (m *measurement) resolve(g *Game) {
+	if m.pending == nil || g.view.entry == nil || !g.view.rested {
+		return
+	}
+	at := *m.pending
+	m.pending = nil
+	p, snapped, ok := g.pick(at, !m.noSnap)
+	m.lastMiss = !ok
+	if !ok {
+		return
+	}
+	if len(m.points) >= 2 {
+		m.points, m.snapped = m.points[:0], m.snapped[:0]
+	}
+	m.points = append(m.points, p)
+	m.snapped = append(m.snapped, snapped)
+}
+
+// pick returns the point of the focused mesh under pixel at of the resting
+// picture, snapped to a vertex within snapPixels when snap is set.
+func (g *Game) pick(at image.Point, snap bool) (mgl32.Vec3, bool, bool) {
+	e := g.view.entry
+	m := e.Mesh()
+	if m == nil {
+		return mgl32.Vec3{}, false, false
+	}
+	sv := g.sceneView()
+	f := sv.Frame()
+	hit, ok := g.refiner.Pick(at.X, at.Y)
+	if !ok || hit.Face >= m.Faces() {
+		if !snap {
+			return mgl32.Vec3{}, false, false
+		}
+		// Beside the part: a vertex on its silhouette may still be near.
+		if v, ok := g.snapVertex(at, m, &f); ok {
+			return v, true, true
+		}
+		return mgl32.Vec3{}, false, false
+	}
+	p := f.Unproject(float32(at.X)+0.5, float32(at.Y)+0.5, hit.Depth)
+	if snap {
+		if v, ok := g.snapVertex(at, m, &f); ok {
+			return v, true, true
+		}
+	}
+	return p, false, true
+}
+
+// snapVertex returns the vertex of a face shown within snapPixels of at
+// that projects nearest to it, if one is within snapPixels.
+func (g *Game) snapVertex(at image.Point, m *mesh.Mesh, f *scene.Frame) (mgl32.Vec3, bool) {
+	best, bestD := mgl32.Vec3{}, float32(snapPixels*snapPixels+1)
+	seen := map[int]bool{}
+	for dy := -snapPixels; dy <= snapPixels; dy++ {
+		for dx := -snapPixels; dx <= snapPixels; dx++ {
+			hit, ok := g.refiner.Pick(at.X+dx, at.Y+dy)
+			if !ok || hit.Face >= m.Faces() || seen[hit.Face] {
+				continue
+			}
+			seen[hit.Face] = true
+			for c := range 3 {
+				v := m.Vertex(m.Corner(hit.Face, c))
+				x, y, _, ok := f.Project(v)
+				if !ok {
+					continue
+				}
+				ddx, ddy := x-(float32(at.X)+0.5), y-(float32(at.Y)+0.5)
+				if d := ddx*ddx + ddy*ddy; d < bestD {
+					best, bestD = v, d
+				}
+			}
+		}
+	}
+	return best, bestD <= snapPixels*snapPixels
+}
+
+// measureOps lays out the picked points: a marker at each, their line and
+// its length, and the coordinates of the last.
+func (g *Game) measureOps(ops []hudOp) []hudOp {
+	m := &g.measure
+	if g.view.entry == nil {
+		return ops
+	}
+	if m.pending != nil {
+		ops = append(ops, hudOp{Kind: opText, At: m.pending.Add(image.Pt(10, 4)), Text: "picking…", Color: dimColor})
+	}
+	if len(m.points) == 0 {
+		return ops
+	}
+	sv := g.sceneView()
+	f := sv.Frame()
+	var px [2]image.Point
+	var vis [2]bool
+	for i, p := range m.points {
+		x, y, _, ok := f.Project(p)
+		if !ok {
+			continue
+		}
+		px[i], vis[i] = image.Pt(int(x), int(y)), true
+		ops = append(ops, hudOp{Kind: opMarker, At: px[i], Color: measureColor})
+	}
+	u := g.unit()
+	if len(m.points) == 2 {
+		a, b := m.points[0], m.points[1]
+		d := b.Sub(a)
+		if vis[0] && vis[1] {
+			ops = append(ops, hudOp{Kind: opLine, At: px[0], To: px[1], Color: measureColor})
+		}
+		label := fmt.Sprintf("%s%s  (Δx %s, Δy %s, Δz %s)", num(d.Len()), u, num(d[0]), num(d[1]), num(d[2]))
+		mid := px[0].Add(px[1]).Div(2)
+		if !vis[0] || !vis[1] {
+			mid = image.Pt(g.size.X/2, g.size.Y-3*lineHeight)
+		}
+		ops = append(ops, labelOp(mid.Add(image.Pt(8, -lineHeight)), label)...)
+	}
+	last := m.points[len(m.points)-1]
+	snap := ""
+	if m.snapped[len(m.snapped)-1] {
+		snap = " (vertex)"
+	}
+	ops = append(ops, labelOp(px[len(m.points)-1].Add(image.Pt(10, 4)),
+		fmt.Sprintf("(%s, %s, %s)%s%s", num(last[0]), num(last[1]), num(last[2]), u, snap))...)
+	return ops
+}
+
+// labelOp returns a text on a dark box at p, for labels over the picture.
+func labelOp(p image.Point, s string) []hudOp {
+	w := measure(s)
+	return []hudOp{
+		{Kind: opFill, Rect: image.Rect(p.X-3, p.Y, p.X+w+3, p.Y+lineHeight), Color: panelColor},
+		{Kind: opText, At: p, Text: s, Color: textColor},
+	}
+}
