@@ -1,7 +1,7 @@
 // Command stlgen writes generated STL files: inputs for benchmarks and
 // tests, made at run time instead of being committed.
 //
-//	stlgen [-format binary|ascii] [-faces N] [-shape torus|sphere] [-gzip] -o FILE
+//	stlgen [-format binary|ascii] [-faces N] [-shape torus|sphere|knot|block] [-gzip] -o FILE
 //
 // The torus has about N faces, so
 // "stlgen -faces 2000000 -o big.stl" writes a 100 MB binary file.
@@ -17,6 +17,7 @@ import (
 	"os"
 
 	"github.com/stlview/stlview/internal/mesh"
+	"github.com/stlview/stlview/internal/shapes"
 )
 
 func main() {
@@ -30,7 +31,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("stlgen", flag.ContinueOnError)
 	format := fs.String("format", "binary", "binary or ascii")
 	faces := fs.Int("faces", 20000, "approximate number of faces")
-	shape := fs.String("shape", "torus", "torus or sphere")
+	shape := fs.String("shape", "torus", "torus, sphere, knot (a torus knot tube) or block (a CAD part: flat faces, sharp edges)")
 	compress := fs.Bool("gzip", false, "gzip the output")
 	out := fs.String("o", "", "output file (required)")
 	if err := fs.Parse(args); err != nil {
@@ -78,6 +79,10 @@ func generate(shape string, faces int) (*mesh.Mesh, error) {
 		return mesh.Torus(30, 10, nu, nv), nil
 	case "sphere":
 		return mesh.Sphere(20, nu, nv+1), nil
+	case "knot":
+		return shapes.Knot(faces), nil
+	case "block":
+		return shapes.Block(faces), nil
 	}
 	return nil, fmt.Errorf("unknown shape %q", shape)
 }

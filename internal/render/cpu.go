@@ -32,7 +32,7 @@ var _ Renderer = (*CPU)(nil)
 var cpuPrior = Cost{Fixed: 300e3, PerPixel: 3, PerFace: 25}
 
 // NewCPU returns a CPU renderer that uses every core.
-func NewCPU() *CPU { return &CPU{r: raster.New(0), cost: costMeter{cpuPrior}} }
+func NewCPU() *CPU { return &CPU{r: raster.New(0), cost: costMeter{c: cpuPrior}} }
 
 // Name returns "cpu".
 func (c *CPU) Name() string { return string(KindCPU) }
@@ -57,6 +57,7 @@ func (c *CPU) Draw(dst *ebiten.Image, views []scene.View) {
 		c.img = image.NewRGBA(b)
 	}
 	c.r.Render(c.img, views)
+	rendered := time.Now()
 	faces, pixels := 0, 0
 	for i := range views {
 		vp := views[i].Viewport.Intersect(b)
@@ -69,7 +70,24 @@ func (c *CPU) Draw(dst *ebiten.Image, views []scene.View) {
 		faces += viewFaces(&views[i])
 		pixels += area(vp)
 	}
-	c.cost.observe(time.Since(start), faces, pixels)
+	c.cost.observeSplit(rendered.Sub(start), time.Since(rendered), faces, pixels)
+}
+
+// Render draws views into img, in memory, for a caller that puts the
+// picture on the screen itself (with WritePixels on the screen, the
+// cheapest way there where OpenGL runs on the CPU). Like Draw, it learns
+// the backend's Cost, counting the drawing only.
+func (c *CPU) Render(img *image.RGBA, views []scene.View) {
+	start := time.Now()
+	c.r.Render(img, views)
+	faces, pixels := 0, 0
+	for i := range views {
+		if vp := views[i].Viewport.Intersect(img.Rect); !vp.Empty() {
+			faces += viewFaces(&views[i])
+			pixels += area(vp)
+		}
+	}
+	c.cost.observeSplit(time.Since(start), 0, faces, pixels)
 }
 
 // viewFaces returns the faces the levels v draws hold.

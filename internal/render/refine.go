@@ -135,11 +135,8 @@ func (f *Refiner) Ready() bool {
 // reports whether there was a picture to show, and how long drawing it
 // took.
 func (f *Refiner) Present(dst *ebiten.Image) (bool, time.Duration) {
-	f.mu.Lock()
-	j := f.ready
-	f.ready = nil
-	f.mu.Unlock()
-	if j == nil || j.seq != f.seq {
+	j := f.take()
+	if j == nil {
 		return false, 0
 	}
 	for _, vp := range j.shown {
@@ -151,8 +148,38 @@ func (f *Refiner) Present(dst *ebiten.Image) (bool, time.Duration) {
 		pix, f.buf = rectPixels(f.buf, j.img, vp)
 		dst.SubImage(vp).(*ebiten.Image).WritePixels(pix)
 	}
-	f.shown = j
 	return true, j.took
+}
+
+// PresentInto copies the finished picture's viewports into img, which
+// must be the size given to Start, as Present does into an Ebitengine
+// image; see Present.
+func (f *Refiner) PresentInto(img *image.RGBA) (bool, time.Duration) {
+	j := f.take()
+	if j == nil {
+		return false, 0
+	}
+	for _, vp := range j.shown {
+		vp = vp.Intersect(j.img.Rect).Intersect(img.Rect)
+		for y := vp.Min.Y; y < vp.Max.Y; y++ {
+			copy(img.Pix[img.PixOffset(vp.Min.X, y):img.PixOffset(vp.Max.X, y)], j.img.Pix[j.img.PixOffset(vp.Min.X, y):j.img.PixOffset(vp.Max.X, y)])
+		}
+	}
+	return true, j.took
+}
+
+// take returns the finished job of the last Start, if it is ready, and
+// makes it the one shown.
+func (f *Refiner) take() *refineJob {
+	f.mu.Lock()
+	j := f.ready
+	f.ready = nil
+	f.mu.Unlock()
+	if j == nil || j.seq != f.seq {
+		return nil
+	}
+	f.shown = j
+	return j
 }
 
 // Pick returns what pixel (x, y) of the picture last presented shows: the

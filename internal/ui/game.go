@@ -111,8 +111,11 @@ type Game struct {
 	analysing map[*asyncload.Entry]bool
 
 	plan      framePlan
-	shownOps  []hudOp     // the HUD on screen, so an unchanged frame can skip drawing
-	shownSize image.Point // the screen's size then
+	shownOps     []hudOp     // the HUD on screen, so an unchanged frame can skip drawing
+	shownSize    image.Point // the screen's size then
+	shownLayered bool        // the screen shows the layer (not g.pic)
+	shownTitle   string      // the window's title
+	pic          *image.RGBA // the focused picture in memory, with the CPU backend
 	shot      shotState
 	stats     frameStats
 

@@ -8,6 +8,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/stlview/stlview/internal/asyncload"
+	"github.com/stlview/stlview/internal/render"
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
@@ -96,7 +97,10 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	info := frameInfo{faces: p.faces, moving: p.moving, shows: g.showsEveryFile()}
 	defer func() { g.stats.addDraw(start, time.Since(start), info) }()
 	g.frames++
-	ebiten.SetWindowTitle(g.title())
+	if t := g.title(); t != g.shownTitle {
+		ebiten.SetWindowTitle(t) // a call to the window system: only on change
+		g.shownTitle = t
+	}
 	if g.layer == nil {
 		screen.Fill(g.opt.Background)
 		drawOps(screen, p.ops)
@@ -109,14 +113,70 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	if g.stats.n > 1 && g.view.entry == nil { // the first follows Ebitengine's start-up waits
 		g.gallery.pace.observe(g.stats.last, g.gallery.drew)
 	}
+	if v := &g.view; v.lastWasMoved {
+		v.observeFrame(start.Sub(v.movedStart), v.lastDrawn)
+	}
+	g.view.lastWasMoved = false
 	g.gallery.drew = g.view.entry == nil && len(p.views) > 0
+	if cpu, ok := g.r.(*render.CPU); ok && g.view.entry != nil {
+		g.drawDirect(screen, cpu, start, &info)
+	} else {
+		g.drawLayered(screen, start, &info)
+	}
+}
+
+// drawDirect draws the focused view with the CPU backend straight to the
+// screen: the picture is drawn in memory (g.pic) and written to the
+// screen with WritePixels, under the HUD. Where OpenGL runs on the CPU
+// this is the cheapest way to the screen: no texture to draw, and one
+// full-window pass fewer a frame.
+func (g *Game) drawDirect(screen *ebiten.Image, cpu *render.CPU, start time.Time, info *frameInfo) {
+	p := &g.plan
+	b := screen.Bounds()
+	if g.pic == nil || g.pic.Rect != b {
+		g.pic = image.NewRGBA(b)
+		g.view.invalidate()
+	}
 	changed := false
 	if len(p.views) > 0 {
-		g.r.Draw(g.layer, p.views)
+		drawStart := time.Now()
+		cpu.Render(g.pic, p.views)
+		g.view.lastDrawn, g.view.lastWasMoved, g.view.movedStart = time.Since(drawStart), true, start
 		p.views = p.views[:0]
-		changed = true
-		info.drew = true
-		info.full = !p.moving
+		changed, info.drew, info.full = true, true, !p.moving
+	}
+	if p.present {
+		if ok, took := g.refiner.PresentInto(g.pic); ok {
+			changed = true
+			info.drew, info.full, info.refined = true, true, took
+		}
+		p.present = false
+	}
+	if changed || p.grab || !slices.Equal(p.ops, g.shownOps) || b.Size() != g.shownSize || g.measure.active() || g.shownLayered {
+		screen.WritePixels(g.pic.Pix)
+		drawOps(screen, p.ops)
+		g.shownOps, g.shownSize, g.shownLayered = p.ops, b.Size(), false
+	}
+	if p.grab {
+		g.shot.grab(g.pic, screen)
+		p.grab = false
+	}
+}
+
+// drawLayered draws through the 3D layer, an Ebitengine image kept between
+// frames: the gallery, whose cells are drawn a few at a time, and the GPU
+// backend's frames.
+func (g *Game) drawLayered(screen *ebiten.Image, start time.Time, info *frameInfo) {
+	p := &g.plan
+	changed := false
+	if len(p.views) > 0 {
+		drawStart := time.Now()
+		g.r.Draw(g.layer, p.views)
+		if g.view.entry != nil {
+			g.view.lastDrawn, g.view.lastWasMoved, g.view.movedStart = time.Since(drawStart), true, start
+		}
+		p.views = p.views[:0]
+		changed, info.drew, info.full = true, true, !p.moving
 	}
 	if p.present {
 		if ok, took := g.refiner.Present(g.layer); ok {
@@ -125,13 +185,13 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		}
 		p.present = false
 	}
-	if changed || p.grab || !slices.Equal(p.ops, g.shownOps) || screen.Bounds().Size() != g.shownSize || g.measure.active() {
+	if changed || p.grab || !slices.Equal(p.ops, g.shownOps) || screen.Bounds().Size() != g.shownSize || g.measure.active() || !g.shownLayered {
 		screen.DrawImage(g.layer, nil)
 		drawOps(screen, p.ops)
-		g.shownOps, g.shownSize = p.ops, screen.Bounds().Size()
+		g.shownOps, g.shownSize, g.shownLayered = p.ops, screen.Bounds().Size(), true
 	}
 	if p.grab {
-		g.shot.grab(g.layer, screen)
+		g.shot.grab(nil, screen, g.layer)
 		p.grab = false
 	}
 }

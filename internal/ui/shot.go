@@ -48,18 +48,22 @@ func (s *shotState) plan(g *Game) {
 	}
 }
 
-// grab reads the layer, or for --screenshot the screen (in Draw), and
-// starts writing it.
-func (s *shotState) grab(layer, screen *ebiten.Image) {
-	src := layer
-	if s.final {
-		src = screen
-	}
-	b := src.Bounds()
+// grab takes the 3D picture (pic, the picture in memory, or when nil the
+// layer), or for --screenshot the screen as shown, in Draw, and starts
+// writing it.
+func (s *shotState) grab(pic *image.RGBA, screen *ebiten.Image, layer ...*ebiten.Image) {
+	b := screen.Bounds()
 	if s.img == nil || s.img.Rect != b {
 		s.img = image.NewRGBA(b)
 	}
-	src.ReadPixels(s.img.Pix)
+	switch {
+	case s.final:
+		screen.ReadPixels(s.img.Pix)
+	case pic != nil:
+		copy(s.img.Pix, pic.Pix)
+	default:
+		layer[0].ReadPixels(s.img.Pix)
+	}
 	img, path := s.img, s.want
 	s.img = nil // the writer owns it now
 	s.want, s.path = "", path

@@ -39,15 +39,54 @@ type focusView struct {
 	refineFor int        // the version the Refiner draws, -1 for none
 	rested    bool       // the picture on screen is the Refiner's of version
 	full      bool       // the last frame drawn was full detail itself
+
+	overhead     time.Duration // a moving frame's time outside drawing the 3D picture, averaged
+	lastDrawn    time.Duration // how long drawing the last moving frame's picture took
+	lastWasMoved bool          // the last frame drew a moving picture
+	movedStart   time.Time     // when that frame started
 }
 
 // restDelay is how long the camera must keep still before full detail is
 // drawn: long enough not to start a refine between two steps of a drag.
 const restDelay = 40 * time.Millisecond
 
-// frameBudget is what the 3D picture of a moving frame may take: with the
-// upload and the HUD, a frame stays under 16.7 ms (60 per second).
-const frameBudget = 9 * time.Millisecond
+// frameTarget is the interval moving frames aim for: 60 a second. Drawing
+// the 3D picture may take what the rest of the frame leaves of it (showing
+// the layer and the HUD, which the graphics driver does after Draw), as
+// measured: see budget.
+const frameTarget = 16 * time.Millisecond
+
+// Bounds of the moving frames' drawing budget.
+const (
+	minFaceTime    = 5 * time.Millisecond // what faces may take whatever the overhead
+	maxFrameBudget = 13 * time.Millisecond
+	startOverhead  = 6 * time.Millisecond // before any frame is measured
+)
+
+// frameBudget returns what the 3D picture of a moving frame may take: the
+// frame target less the overhead measured outside Draw's drawing, but
+// never less than clearing the picture (pixels of them, at cost c) and
+// minFaceTime of faces: where the machine's display alone takes longer
+// than a frame, fewer faces would not make the frame faster, only worse.
+func (v *focusView) frameBudget(c render.Cost, pixels int) time.Duration {
+	over := v.overhead
+	if over == 0 {
+		over = startOverhead
+	}
+	floor := c.Time(0, pixels) + minFaceTime
+	return min(max(frameTarget-over-time.Millisecond, floor), max(maxFrameBudget, floor))
+}
+
+// observeFrame learns the overhead of a moving frame: the interval from
+// its start to the next frame's, less the time its drawing took.
+func (v *focusView) observeFrame(interval, drawing time.Duration) {
+	over := max(0, interval-drawing)
+	if v.overhead == 0 {
+		v.overhead = over
+		return
+	}
+	v.overhead += (over - v.overhead) / 4
+}
 
 func (v *focusView) init(opt Options) {
 	v.camFor, v.drawn, v.refineFor = -1, -1, -1
@@ -154,7 +193,8 @@ func (g *Game) planFocus(now time.Time) {
 	if v.drawn != v.version {
 		sv := g.sceneView()
 		views := []scene.View{sv}
-		render.FitDetail(views, g.r.Cost(), render.Detail{Budget: frameBudget})
+		c := g.r.Cost()
+		render.FitDetail(views, c, render.Detail{Budget: v.frameBudget(c, g.size.X*g.size.Y)})
 		if views[0].MaxFaces >= m.Faces() {
 			views[0].MaxFaces = 0
 		}
