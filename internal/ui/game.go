@@ -110,14 +110,14 @@ type Game struct {
 	reported  map[*Entry]error
 	analysing map[*asyncload.Entry]bool
 
-	plan      framePlan
+	plan         framePlan
 	shownOps     []hudOp     // the HUD on screen, so an unchanged frame can skip drawing
 	shownSize    image.Point // the screen's size then
 	shownLayered bool        // the screen shows the layer (not g.pic)
 	shownTitle   string      // the window's title
 	pic          *image.RGBA // the focused picture in memory, with the CPU backend
-	shot      shotState
-	stats     frameStats
+	shot         shotState
+	stats        frameStats
 
 	frames    int
 	started   time.Time // when the program started: loads started then
