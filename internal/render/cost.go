@@ -7,35 +7,6 @@ import (
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
-// Cost models how long a backend takes to draw a frame: Fixed, plus
-// PerPixel for every pixel of the views' viewports, plus PerFace for every
-// face of the levels it draws. Times are in nanoseconds.
-type Cost struct {
-	Fixed, PerPixel, PerFace float64
-}
-
-// Time returns the predicted time of a frame of faces faces over pixels
-// pixels.
-func (c Cost) Time(faces, pixels int) time.Duration {
-	return time.Duration(c.Fixed + c.PerPixel*float64(pixels) + c.PerFace*float64(faces))
-}
-
-// Faces returns how many faces fit in budget in a frame of pixels pixels:
-// at least minFaces, so a view never draws nothing.
-func (c Cost) Faces(budget time.Duration, pixels int) int {
-	left := float64(budget) - c.Fixed - c.PerPixel*float64(pixels)
-	if c.PerFace <= 0 {
-		return maxFaces
-	}
-	return min(max(int(left/c.PerFace), minFaces), maxFaces)
-}
-
-// Bounds of Cost.Faces and FitDetail.
-const (
-	minFaces = 2000
-	maxFaces = 1 << 30
-)
-
 // costMeter learns a backend's Cost from the frames it draws. It starts
 // from a prior for the kind of backend and follows each frame's measured
 // time with an exponential moving average: frames with many faces teach
@@ -43,7 +14,7 @@ const (
 // can time its pixel work apart (the CPU backend's upload) says so with
 // observeSplit, and the two are learnt apart.
 type costMeter struct {
-	c Cost
+	c scene.Cost
 	// clear is the per-pixel part of PerPixel spent in the drawing step
 	// (clearing), upload the part spent after it; with observeSplit,
 	// PerPixel is their sum.
@@ -123,82 +94,5 @@ func (m *costMeter) observeSplit(draw, after time.Duration, faces, pixels int) {
 // splitFrameFaces is the least difference in faces between two frames
 // that teaches observeSplit the cost of a face.
 const splitFrameFaces = 2000
-
-// Detail is how FitDetail sizes the levels of detail of moving views.
-type Detail struct {
-	// Budget is the time the views may take together.
-	Budget time.Duration
-	// FacesPerPixel caps the faces a view draws at this many per pixel
-	// that its items cover on screen: more cannot be told apart in a
-	// moving picture. 0 means 2.
-	FacesPerPixel float64
-}
-
-// FitDetail sets the MaxFaces of every view so that drawing them with
-// cost c takes about d.Budget: the faces that fit are shared among the
-// views in proportion to their pixels, and no view draws more than
-// d.FacesPerPixel faces per pixel its items cover. A wireframe view draws
-// a level whose edges lie a few pixels apart, so it reads as a mesh and
-// not as a dark blob. Views are changed in place.
-func FitDetail(views []scene.View, c Cost, d Detail) {
-	if d.FacesPerPixel <= 0 {
-		d.FacesPerPixel = 2
-	}
-	total := 0
-	for i := range views {
-		total += area(views[i].Viewport)
-	}
-	faces := c.Faces(d.Budget, total)
-	for i := range views {
-		v := &views[i]
-		px := area(v.Viewport)
-		share := faces
-		if total > 0 {
-			share = int(float64(faces) * float64(px) / float64(total))
-		}
-		covered := float64(CoveredPixels(v))
-		limit := d.FacesPerPixel * covered
-		if v.Wireframe {
-			limit = covered / wireCellPixels
-		}
-		v.MaxFaces = max(minFaces, min(share, int(limit)))
-	}
-}
-
-// wireCellPixels is the screen area a face of a wireframe level covers:
-// triangles about 6 pixels on a side.
-const wireCellPixels = 18
-
-// CoveredPixels estimates the pixels of v's viewport that its items cover:
-// the area of the projection of the box that holds them, clipped to the
-// viewport. A box that reaches behind the eye covers the whole viewport.
-func CoveredPixels(v *scene.View) int {
-	f := v.Frame()
-	b := f.Bounds
-	if b.IsEmpty() {
-		return 0
-	}
-	r := image.Rectangle{}
-	first := true
-	for k := range 8 {
-		p := b.Min
-		for a := range 3 {
-			if k&(1<<a) != 0 {
-				p[a] = b.Max[a]
-			}
-		}
-		x, y, _, ok := f.Project(p)
-		if !ok {
-			return area(v.Viewport)
-		}
-		q := image.Rect(int(x), int(y), int(x)+1, int(y)+1)
-		if first {
-			r, first = q, false
-		} else {
-			r = r.Union(q)
-		}
-	}
-	return area(r.Intersect(v.Viewport))
-}
 
 func area(r image.Rectangle) int { return r.Dx() * r.Dy() }

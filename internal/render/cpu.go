@@ -27,9 +27,8 @@ type CPU struct {
 
 var _ Renderer = (*CPU)(nil)
 
-// cpuPrior is the CPU backend's cost before it has drawn a frame: two
-// cores of the project's machine, drawing faces from both sides.
-var cpuPrior = Cost{Fixed: 300e3, PerPixel: 3, PerFace: 25}
+// cpuPrior is the CPU backend's cost before it has drawn a frame.
+var cpuPrior = raster.NominalCost
 
 // NewCPU returns a CPU renderer that uses every core.
 func NewCPU() *CPU { return &CPU{r: raster.New(0), cost: costMeter{c: cpuPrior}} }
@@ -47,7 +46,7 @@ func (c *CPU) Forget(*mesh.Mesh) {}
 func (c *CPU) Bytes(*mesh.Mesh) int64 { return 0 }
 
 // Cost returns the cost measured from the frames drawn so far.
-func (c *CPU) Cost() Cost { return c.cost.c }
+func (c *CPU) Cost() scene.Cost { return c.cost.c }
 
 // Draw draws views into dst; see Renderer.
 func (c *CPU) Draw(dst *ebiten.Image, views []scene.View) {

@@ -49,7 +49,7 @@ type GPU struct {
 	draws               []gpuDraw
 	lineVerts           []ebiten.Vertex
 	lineIdx             []uint32
-	cost                Cost
+	cost                scene.Cost
 }
 
 // gpuDraw is one item's share of a view's passes: its vertices and the
@@ -63,7 +63,7 @@ type gpuDraw struct {
 
 // gpuPrior is the GPU backend's cost until Choose measures it: what the
 // depth passes cost under Mesa's llvmpipe on the project's machine.
-var gpuPrior = Cost{Fixed: 2e6, PerPixel: 10, PerFace: 160}
+var gpuPrior = scene.Cost{Fixed: 2e6, PerPixel: 10, PerFace: 160}
 
 var _ Renderer = (*GPU)(nil)
 
@@ -75,7 +75,7 @@ func NewGPU() *GPU {
 // Cost returns the backend's cost: an estimate until Choose has measured
 // it on this machine. The time Draw takes on the CPU says little of what
 // the GPU does after it returns, so frames do not refine it.
-func (g *GPU) Cost() Cost { return g.cost }
+func (g *GPU) Cost() scene.Cost { return g.cost }
 
 // Name returns "gpu".
 func (g *GPU) Name() string { return string(KindGPU) }

@@ -51,7 +51,7 @@ type Renderer interface {
 	Draw(dst *ebiten.Image, views []scene.View)
 	// Cost returns the backend's cost model, measured from the frames it
 	// has drawn (before any, an estimate for this kind of backend).
-	Cost() Cost
+	Cost() scene.Cost
 	// Dispose frees the renderer's images and workers. The renderer must
 	// not be used afterwards.
 	Dispose()

@@ -6,7 +6,6 @@ import (
 
 	"github.com/stlview/stlview/internal/asyncload"
 	"github.com/stlview/stlview/internal/mesh"
-	"github.com/stlview/stlview/internal/render"
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
@@ -248,7 +247,7 @@ func (g *Game) cellView(i int, e *Entry, m *mesh.Mesh) scene.View {
 		BackTint:   g.backTint,
 	}
 	vs := []scene.View{v}
-	render.FitDetail(vs, render.Cost{PerFace: 1}, render.Detail{Budget: time.Hour, FacesPerPixel: galleryFacesPerPixel})
+	scene.FitDetail(vs, scene.Cost{PerFace: 1}, scene.Detail{Budget: time.Hour, FacesPerPixel: galleryFacesPerPixel})
 	return vs[0]
 }
 

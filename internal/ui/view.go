@@ -68,7 +68,7 @@ const (
 // never less than clearing the picture (pixels of them, at cost c) and
 // minFaceTime of faces: where the machine's display alone takes longer
 // than a frame, fewer faces would not make the frame faster, only worse.
-func (v *focusView) frameBudget(c render.Cost, pixels int) time.Duration {
+func (v *focusView) frameBudget(c scene.Cost, pixels int) time.Duration {
 	over := v.overhead
 	if over == 0 {
 		over = startOverhead
@@ -194,7 +194,7 @@ func (g *Game) planFocus(now time.Time) {
 		sv := g.sceneView()
 		views := []scene.View{sv}
 		c := g.r.Cost()
-		render.FitDetail(views, c, render.Detail{Budget: v.frameBudget(c, g.size.X*g.size.Y)})
+		scene.FitDetail(views, c, scene.Detail{Budget: v.frameBudget(c, g.size.X*g.size.Y)})
 		if views[0].MaxFaces >= m.Faces() {
 			views[0].MaxFaces = 0
 		}

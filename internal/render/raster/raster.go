@@ -27,6 +27,12 @@ import (
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
+// NominalCost is what drawing with a Renderer costs on two cores of the
+// project's machine, drawing faces from both sides: a starting point for
+// a backend that measures its own frames, and the cost pictures at
+// interactive detail are sized by.
+var NominalCost = scene.Cost{Fixed: 300e3, PerPixel: 3, PerFace: 25}
+
 // MaxTargetSize is the largest width and height of a target image that
 // Render accepts: it keeps the fixed-point arithmetic within int64.
 const MaxTargetSize = 1 << 16

@@ -105,3 +105,35 @@ func TestOrthoFitAndNearFar(t *testing.T) {
 		}
 	}
 }
+
+func TestGuides(t *testing.T) {
+	b := mesh.Box{Min: mgl32.Vec3{-3, -2, 1}, Max: mgl32.Vec3{7, 4, 6}}
+	lines := GridLines(b, PlusZ)
+	if len(lines) < 8 {
+		t.Fatalf("%d grid lines", len(lines))
+	}
+	for _, l := range lines {
+		if l.A[2] != 1 || l.B[2] != 1 {
+			t.Fatalf("a grid line %v off the ground z = 1", l)
+		}
+	}
+	// A spacing of 1 (the extent is 10): neighbouring lines 1 apart.
+	if d := lines[2].A.Sub(lines[0].A).Len(); math.Abs(float64(d)-1) > 1e-5 {
+		t.Errorf("spacing %v, want 1", d)
+	}
+	if got := GridLines(b, MinusY)[0].A[1]; got != 4 {
+		t.Errorf("-Y up: ground at y = %v, want the top 4", got)
+	}
+	if GridLines(mesh.EmptyBox(), PlusZ) != nil {
+		t.Error("an empty box has a grid")
+	}
+	axes := AxisLines(b)
+	if len(axes) != 3 || axes[0].B != (mgl32.Vec3{15, 0, 0}) || axes[2].Color != AxisColors[2] {
+		t.Errorf("axes %v", axes)
+	}
+	for x, want := range map[float64]float64{0.7: 1, 1: 1, 1.1: 2, 3: 5, 7: 10, 0.03: 0.05} {
+		if got := niceStep(x); math.Abs(got-want) > 1e-9 {
+			t.Errorf("niceStep(%v) = %v, want %v", x, got, want)
+		}
+	}
+}

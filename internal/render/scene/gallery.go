@@ -27,15 +27,7 @@ func GalleryLayout(n int, area image.Rectangle) []Cell {
 	if n <= 0 || area.Dx() < minCellSize+2*cellGap {
 		return nil
 	}
-	cols, best := 1, -1
-	for c := 1; c <= n; c++ {
-		rows := (n + c - 1) / c
-		w := (area.Dx() - (c+1)*cellGap) / c
-		h := (area.Dy()-(rows+1)*cellGap)/rows - labelHeight
-		if s := min(w, h); s > best {
-			cols, best = c, s
-		}
-	}
+	cols, best := bestGrid(n, area)
 	rows := (n + cols - 1) / cols
 	w := (area.Dx() - (cols+1)*cellGap) / cols
 	h := (area.Dy() - (rows+1)*cellGap) / rows
@@ -44,6 +36,44 @@ func GalleryLayout(n int, area image.Rectangle) []Cell {
 		w = (area.Dx() - (cols+1)*cellGap) / cols
 		h = minCellSize + labelHeight
 	}
+	return gridCells(n, cols, w, h, area)
+}
+
+// GalleryFit places n cells in area as GalleryLayout does, but always
+// within it: the cells shrink as small as they must (a picture of many
+// files, which cannot scroll). It returns nil for n = 0 or an area too
+// small to hold n cells of a few pixels.
+func GalleryFit(n int, area image.Rectangle) []Cell {
+	if n <= 0 {
+		return nil
+	}
+	cols, best := bestGrid(n, area)
+	if best < 4 {
+		return nil
+	}
+	rows := (n + cols - 1) / cols
+	w := (area.Dx() - (cols+1)*cellGap) / cols
+	h := (area.Dy() - (rows+1)*cellGap) / rows
+	return gridCells(n, cols, w, h, area)
+}
+
+// bestGrid returns the columns that make n cells in area biggest, and the
+// side of their pictures then.
+func bestGrid(n int, area image.Rectangle) (cols, best int) {
+	cols, best = 1, -1
+	for c := 1; c <= n; c++ {
+		rows := (n + c - 1) / c
+		w := (area.Dx() - (c+1)*cellGap) / c
+		h := (area.Dy()-(rows+1)*cellGap)/rows - labelHeight
+		if s := min(w, h); s > best {
+			cols, best = c, s
+		}
+	}
+	return cols, best
+}
+
+// gridCells lays out n cells of w×h in cols columns from area's corner.
+func gridCells(n, cols, w, h int, area image.Rectangle) []Cell {
 	cells := make([]Cell, n)
 	for i := range cells {
 		x := area.Min.X + cellGap + (i%cols)*(w+cellGap)
