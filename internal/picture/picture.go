@@ -1,8 +1,9 @@
 // Package picture makes pictures of meshes without a display: package
-// raster draws them on the CPU and golang.org/x/image draws the labels,
-// so nothing here opens a window or talks to X11. stlview --screenshot and
-// --screenshot-dir use it to make a picture of a gallery, or one
-// thumbnail per file, on machines with no graphics at all.
+// raster draws them on the CPU, supersampled so their edges are smooth,
+// and golang.org/x/image draws the labels, so nothing here opens a window
+// or talks to X11. stlview --screenshot, --screenshot-dir and the
+// thumbnailer use it to make a picture of a gallery, or one thumbnail per
+// file, on machines with no graphics at all.
 package picture
 
 import (
@@ -14,6 +15,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-gl/mathgl/mgl32"
 	"golang.org/x/image/font"
@@ -28,19 +30,36 @@ import (
 
 // Options are the settings of a picture.
 type Options struct {
-	Size       image.Point // of the whole picture
+	Size       image.Point // of the whole picture (a gallery may grow taller: see Gallery)
 	Pose       scene.Pose
 	Background color.RGBA // zero: scene.DefaultBackground
-	Color      mesh.Color // for faces without their own; zero: scene.DefaultColor
-	Wireframe  bool
+	// Transparent leaves the background transparent (PNG's alpha): for
+	// thumbnails, which file managers draw over their own background.
+	Transparent bool
+	Color       mesh.Color // for faces without their own; zero: scene.DefaultColor
+	Wireframe   bool
+	BackTint    bool           // tint faces seen from behind
+	Section     *scene.Section // cut the parts with a plane
+	Ortho       bool           // orthographic camera
+	// Interactive draws each part at the level of detail a moving camera
+	// draws in the window, instead of at full detail (stlview --detail).
+	Interactive bool
+	// Supersample is how many samples a pixel has in each direction: 2 or
+	// 3 smooth the edges; 0 picks from the picture's size.
+	Supersample int
+	// Grid and Axes draw guides under and through the parts.
+	Grid, Axes bool
 }
 
 // Item is one file of a gallery: its name, and its mesh or the error that
-// kept it from loading (Mesh may then be a placeholder).
+// kept it from loading (Mesh may then be a placeholder), with its levels
+// of detail if it has any and the lines to draw over it (feature edges).
 type Item struct {
-	Name string
-	Mesh *mesh.Mesh
-	Err  error
+	Name   string
+	Mesh   *mesh.Mesh
+	Levels []*mesh.Mesh
+	Lines  []scene.Line
+	Err    error
 }
 
 // Colours of the labels.
@@ -49,37 +68,119 @@ var (
 	errorColor = color.RGBA{255, 110, 100, 255}
 )
 
+// Layout returns the cells of a gallery of n files in a picture of the
+// given size and the picture's height: every file has a cell. The cells
+// are the window's gallery's when they fit, and shrink when they do not,
+// so the picture keeps the size asked for. Only when the files are too
+// many for cells of a few pixels does the picture grow taller, as far as
+// it must (up to the rasterizer's largest target, beyond which the last
+// files get no cell).
+func Layout(n int, size image.Point) ([]scene.Cell, int) {
+	area := image.Rectangle{Max: size}
+	if cells := scene.GalleryLayout(n, area); cells == nil || scene.ContentBottom(cells) <= size.Y {
+		return cells, size.Y
+	}
+	for area.Max.Y <= raster.MaxTargetSize {
+		if cells := scene.GalleryFit(n, area); cells != nil {
+			return cells, area.Max.Y
+		}
+		area.Max.Y += size.Y
+	}
+	area.Max.Y = raster.MaxTargetSize
+	return scene.GalleryLayout(n, area), area.Max.Y
+}
+
 // Gallery draws items into a new picture: one file fills it; several are
-// laid out as the viewer's gallery (scene.GalleryLayout), each fitted to
-// its cell with its name below and, for a failed file, its error. Cells
-// that do not fit the picture are left out. r draws; the caller owns the
-// result.
+// laid out as the viewer's gallery, every one of them (see Layout), each
+// fitted to its cell with its name below (shortened to fit) and, for a
+// failed file, its error. r draws; the caller owns the result.
 func Gallery(r *raster.Renderer, items []Item, o Options) *image.RGBA {
+	c := NewCanvas(len(items), o)
+	for i, it := range items {
+		c.Draw(r, i, it)
+	}
+	return c.Finish()
+}
+
+// A Canvas is a gallery picture drawn a cell at a time, so that a
+// program can draw each file as it loads and let go of its mesh at once:
+// a folder bigger than the memory budget still makes one picture. Draw
+// every cell (in any order), then Finish. A Canvas is not safe for
+// concurrent use.
+type Canvas struct {
+	o     Options
+	cells []scene.Cell // nil for one file, which fills the picture
+	size  image.Point  // the picture, as finished
+	k     int          // supersampling factor
+	big   *image.RGBA  // the picture at k times its size
+	names []string     // the cells' labels
+	errs  []error
+}
+
+// NewCanvas returns the canvas of a gallery of n files with options o;
+// see Gallery for the layout.
+func NewCanvas(n int, o Options) *Canvas {
 	o = o.withDefaults()
-	img := image.NewRGBA(image.Rectangle{Max: o.Size})
-	draw.Draw(img, img.Rect, image.NewUniform(o.Background), image.Point{}, draw.Src)
-	if len(items) == 1 {
-		r.Render(img, []scene.View{o.view(img.Rect, items[0].Mesh)})
-		if items[0].Err != nil {
-			drawWrapped(img, items[0].Err.Error(), img.Rect.Inset(8), errorColor)
+	c := &Canvas{o: o, size: o.Size, names: make([]string, n), errs: make([]error, n)}
+	if n > 1 {
+		c.cells, c.size.Y = Layout(n, o.Size)
+	}
+	c.k = o.supersample(c.size)
+	c.big = image.NewRGBA(image.Rectangle{Max: c.size.Mul(c.k)})
+	draw.Draw(c.big, c.big.Rect, image.NewUniform(o.Background), image.Point{}, draw.Src)
+	return c
+}
+
+// Size returns the finished picture's size: taller than asked for only
+// when the files are too many for the size (see Layout).
+func (c *Canvas) Size() image.Point { return c.size }
+
+// Draw draws item it in cell i with r. The canvas keeps nothing of the
+// item but its name and error: its mesh may go once Draw returns.
+func (c *Canvas) Draw(r *raster.Renderer, i int, it Item) {
+	if i < 0 || i >= len(c.names) {
+		return
+	}
+	c.names[i], c.errs[i] = it.Name, it.Err
+	vp := image.Rectangle{Max: c.size}
+	if c.cells != nil {
+		if i >= len(c.cells) {
+			return
+		}
+		vp = c.cells[i].View
+	}
+	v := c.o.view(vp, it)
+	v.Viewport = image.Rectangle{Min: vp.Min.Mul(c.k), Max: vp.Max.Mul(c.k)}
+	v.Scale = float32(c.k)
+	views := []scene.View{v}
+	if c.o.Interactive {
+		InteractiveDetail(views, []image.Rectangle{vp})
+	}
+	r.Render(c.big, views)
+}
+
+// Finish filters the picture down to its size and writes the labels and
+// errors on it. The canvas must not be used afterwards.
+func (c *Canvas) Finish() *image.RGBA {
+	img := c.big
+	if c.k > 1 {
+		img = image.NewRGBA(image.Rectangle{Max: c.size})
+		raster.Downsample(img, c.big, c.k)
+	}
+	c.big = nil
+	if c.cells == nil {
+		if len(c.errs) == 1 && c.errs[0] != nil {
+			drawWrapped(img, c.errs[0].Error(), img.Rect.Inset(8), errorColor)
 		}
 		return img
 	}
-	cells := scene.GalleryLayout(len(items), img.Rect)
-	var views []scene.View
-	for i, c := range cells {
-		if c.Rect.Max.Y <= img.Rect.Max.Y {
-			views = append(views, o.view(c.View, items[i].Mesh))
-		}
-	}
-	r.Render(img, views)
-	for i, c := range cells[:len(views)] {
+	for i, cell := range c.cells {
 		col := labelColor
-		if items[i].Err != nil {
+		if c.errs[i] != nil {
 			col = errorColor
-			drawWrapped(img, items[i].Err.Error(), c.View.Inset(4), errorColor)
+			drawWrapped(img, c.errs[i].Error(), cell.View.Inset(4), errorColor)
 		}
-		drawCentred(img, items[i].Name, c.Label, col)
+		drawCentred(img, c.names[i], cell.Label, col)
 	}
 	return img
 }
@@ -88,17 +189,95 @@ func (o Options) withDefaults() Options {
 	if o.Background == (color.RGBA{}) {
 		o.Background = scene.DefaultBackground
 	}
+	if o.Transparent {
+		o.Background = color.RGBA{} // premultiplied: transparent is all zero
+	}
 	return o
 }
 
-// view returns the view of m in viewport vp; a nil mesh draws nothing.
-func (o Options) view(vp image.Rectangle, m *mesh.Mesh) scene.View {
-	v := scene.View{Viewport: vp, Background: o.Background, Wireframe: o.Wireframe}
-	if m != nil {
-		v.Items = []scene.Item{{Mesh: m, Model: mgl32.Ident4(), Color: o.Color}}
-		v.Camera = o.Pose.Camera(m.Bounds, float32(vp.Dx())/float32(max(1, vp.Dy())))
+// supersample returns the samples a pixel has in each direction for a
+// picture of the given size: more for small pictures, whose edges show
+// their steps most, and within the rasterizer's largest target.
+func (o Options) supersample(size image.Point) int {
+	k := o.Supersample
+	if k <= 0 {
+		switch px := size.X * size.Y; {
+		case px <= 512*512:
+			k = 4
+		case px <= 2048*2048:
+			k = 3
+		default:
+			k = 2
+		}
+	}
+	for k > 1 && max(size.X, size.Y)*k > raster.MaxTargetSize {
+		k--
+	}
+	return max(1, k)
+}
+
+// InteractiveDetail sets the views' levels of detail to those a window
+// moving its camera would draw at their sizes as shown (vps), with the CPU
+// backend's cost before it has measured anything: what --detail
+// interactive compares with full detail.
+func InteractiveDetail(views []scene.View, vps []image.Rectangle) {
+	for i := range views {
+		shown := views[i]
+		shown.Viewport, shown.Scale = vps[i], 1
+		one := []scene.View{shown}
+		scene.FitDetail(one, raster.NominalCost, scene.Detail{Budget: InteractiveBudget})
+		views[i].MaxFaces = one[0].MaxFaces
+	}
+}
+
+// InteractiveBudget is the time a moving frame's 3D picture takes in the
+// window before it has measured the machine: what a picture at
+// interactive detail is drawn within.
+const InteractiveBudget = 9 * time.Millisecond
+
+// view returns the view of item it in viewport vp; a nil mesh draws
+// nothing. The camera frames the part's own points, so round parts fill
+// their cells as boxes do.
+func (o Options) view(vp image.Rectangle, it Item) scene.View {
+	v := scene.View{Viewport: vp, Background: o.Background, Wireframe: o.Wireframe, BackTint: o.BackTint, Section: o.Section}
+	m := it.Mesh
+	if m == nil {
+		return v
+	}
+	v.Items = []scene.Item{{Mesh: m, Levels: it.Levels, Model: mgl32.Ident4(), Color: o.Color}}
+	aspect := float32(vp.Dx()) / float32(max(1, vp.Dy()))
+	v.Camera = o.Pose.Camera(m.Bounds, aspect)
+	v.Camera.Ortho = o.Ortho
+	v.Camera.FitPoints(Silhouette(m, it.Levels), m.Bounds, aspect)
+	v.Lines = it.Lines
+	if o.Grid {
+		v.Lines = append(v.Lines, scene.GridLines(m.Bounds, o.Pose.Up)...)
+	}
+	if o.Axes {
+		v.Lines = append(v.Lines, scene.AxisLines(m.Bounds)...)
 	}
 	return v
+}
+
+// Silhouette returns points of m to frame it by: the vertices of its
+// coarsest level, or of m itself when it has no level, at most a few
+// thousand of them (every k-th vertex of a big mesh without levels). The
+// caller must not change the slice.
+func Silhouette(m *mesh.Mesh, levels []*mesh.Mesh) []float32 {
+	if len(levels) > 0 {
+		m = levels[len(levels)-1]
+	}
+	const most = 8192
+	n := m.Vertices()
+	if n <= most {
+		return m.Positions
+	}
+	step := n/most + 1
+	pos := make([]float32, 0, 3*(n/step+1))
+	for v := 0; v < n; v += step {
+		pos = append(pos, m.Positions[3*v:3*v+3]...)
+	}
+	return pos
 }
 
 // EncodePNG writes img as PNG, favouring speed over size: for a 1024×768
@@ -130,11 +309,15 @@ func labelFace() font.Face {
 	return face
 }
 
-// drawCentred draws s centred in r, shortened with "…" to fit.
+// drawCentred draws s centred in r, shortened with "…" to fit; in a
+// label too narrow for "…" it draws nothing.
 func drawCentred(img *image.RGBA, s string, r image.Rectangle, c color.Color) {
 	d := &font.Drawer{Dst: img, Src: image.NewUniform(c), Face: labelFace()}
-	for len(s) > 1 && d.MeasureString(s).Ceil() > r.Dx() {
+	for s != "" && d.MeasureString(s).Ceil() > r.Dx() {
 		runes := []rune(strings.TrimSuffix(s, "…"))
+		if len(runes) == 0 {
+			return
+		}
 		s = string(runes[:len(runes)-1]) + "…"
 	}
 	w := d.MeasureString(s).Ceil()

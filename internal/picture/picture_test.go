@@ -93,10 +93,12 @@ func extent(img *image.RGBA, r image.Rectangle) image.Rectangle {
 }
 
 // projected returns the rectangle that m's vertices project to when the
-// default pose fits m in viewport vp.
+// default pose frames m's points in viewport vp.
 func projected(m *mesh.Mesh, vp image.Rectangle) image.Rectangle {
 	v := scene.View{Viewport: vp, Items: []scene.Item{{Mesh: m, Model: mgl32.Ident4()}}}
-	v.Camera = scene.Pose{}.Camera(m.Bounds, float32(vp.Dx())/float32(vp.Dy()))
+	aspect := float32(vp.Dx()) / float32(vp.Dy())
+	v.Camera = scene.Pose{}.Camera(m.Bounds, aspect)
+	v.Camera.FitPoints(Silhouette(m, nil), m.Bounds, aspect)
 	f := v.Frame()
 	var r image.Rectangle
 	for i := range m.Vertices() {
@@ -222,51 +224,47 @@ func TestGalleryFailed(t *testing.T) {
 	}
 }
 
-// TestGalleryOverflow checks that cells below the picture are left out and
-// an empty gallery is the background alone.
-func TestGalleryOverflow(t *testing.T) {
+// TestGalleryEveryFile checks that every file gets a cell inside the
+// picture, which keeps the size asked for, however many files there are;
+// and that an empty gallery is the background alone.
+func TestGalleryEveryFile(t *testing.T) {
 	r := newRenderer(t)
 	size := image.Pt(320, 240)
-	for _, tt := range []struct {
-		name  string
-		items int
-	}{
-		{"no items", 0},
-		{"more cells than fit", 40},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			items := make([]Item, tt.items)
+	for _, n := range []int{0, 1, 12, 40, 150} {
+		t.Run(fmt.Sprintf("%d items", n), func(t *testing.T) {
+			items := make([]Item, n)
 			for i := range items {
 				items[i] = Item{Name: "t.stl", Mesh: torus()}
 			}
 			img := Gallery(r, items, Options{Size: size})
-			cells := scene.GalleryLayout(tt.items, img.Rect)
-			drawn := 0
-			for _, c := range cells {
-				if c.Rect.Max.Y > size.Y {
-					continue // cut off by the picture's edge: left out
-				}
-				drawn++
-				if count(img, c.View, differs) == 0 {
-					t.Errorf("cell %v: got nothing drawn, want the mesh", c.Rect)
-				}
+			if img.Rect.Size() != size {
+				t.Fatalf("got a %v picture, want %v", img.Rect.Size(), size)
 			}
-			var low image.Rectangle
-			for _, c := range cells {
-				if c.Rect.Max.Y > size.Y {
-					low = low.Union(c.Rect)
-				}
-			}
-			if got := count(img, low, differs); got > 0 {
-				t.Errorf("got %d drawn pixels in the cells that do not fit (%v), want none", got, low)
-			}
-			if tt.items == 0 && count(img, img.Rect, differs) > 0 {
+			if n == 0 && count(img, img.Rect, differs) > 0 {
 				t.Error("an empty gallery drew something, want the background alone")
 			}
-			if tt.items > 0 && (drawn == 0 || drawn == len(cells)) {
-				t.Errorf("%d of %d cells fit: the test wants some in, some out", drawn, len(cells))
+			if n < 2 {
+				return
+			}
+			cells, h := Layout(n, size)
+			if len(cells) != n || h != size.Y {
+				t.Fatalf("Layout: got %d cells in a picture %d high, want %d in %d", len(cells), h, n, size.Y)
+			}
+			for i, c := range cells {
+				if !c.Rect.In(img.Rect) {
+					t.Errorf("cell %d %v lies outside the picture", i, c.Rect)
+				}
+				if count(img, c.View, differs) == 0 {
+					t.Errorf("cell %d %v: got nothing drawn, want the mesh", i, c.View)
+				}
 			}
 		})
+	}
+	// Too many files for cells of a few pixels: the picture grows taller
+	// rather than drop one.
+	cells, h := Layout(5000, size)
+	if len(cells) != 5000 || h <= size.Y || scene.ContentBottom(cells) > h {
+		t.Errorf("5000 files: got %d cells in a picture %d high, want 5000 in a taller one", len(cells), h)
 	}
 }
 

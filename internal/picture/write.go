@@ -56,6 +56,12 @@ func WriteFile(path string, img image.Image) error {
 	if err != nil {
 		return err
 	}
+	return WriteFileAs(path, img, f)
+}
+
+// WriteFileAs is WriteFile in format f, whatever path's extension: a
+// thumbnailer's output path has none.
+func WriteFileAs(path string, img image.Image, f Format) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
