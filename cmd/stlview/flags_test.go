@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
@@ -16,11 +17,14 @@ import (
 // defaults returns the config that parseFlags gives for args with no flag.
 func defaults(paths ...string) config {
 	return config{
-		paths:    paths,
-		cacheMB:  2048,
-		size:     image.Pt(1024, 768),
-		renderer: "auto",
-		watch:    true,
+		paths:     paths,
+		cacheMB:   2048,
+		size:      image.Pt(1024, 768),
+		renderer:  "auto",
+		watch:     true,
+		httpIdle:  30 * time.Second,
+		detail:    "full",
+		edgeAngle: 30,
 	}
 }
 
@@ -49,9 +53,23 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"--up", "+Y", "a.stl"}, func(c *config) { c.pose.Up = scene.PlusY }},
 		{[]string{"--up", "-x", "a.stl"}, func(c *config) { c.pose.Up = scene.MinusX }},
 		{[]string{"--up", "Z", "a.stl"}, func(c *config) { c.pose.Up = scene.PlusZ }},
-		{[]string{"--background", "#102030", "a.stl"}, func(c *config) { c.background = color.RGBA{16, 32, 48, 255} }},
-		{[]string{"--background", "white", "a.stl"}, func(c *config) { c.background = color.RGBA{255, 255, 255, 255} }},
-		{[]string{"--background", "000000", "a.stl"}, func(c *config) { c.background = color.RGBA{0, 0, 0, 255} }},
+		{[]string{"--background", "#102030", "a.stl"}, func(c *config) { c.background, c.bgSet = color.RGBA{16, 32, 48, 255}, true }},
+		{[]string{"--background", "white", "a.stl"}, func(c *config) { c.background, c.bgSet = color.RGBA{255, 255, 255, 255}, true }},
+		{[]string{"--background", "000000", "a.stl"}, func(c *config) { c.background, c.bgSet = color.RGBA{0, 0, 0, 255}, true }},
+		{[]string{"--bg-color", "white", "a.stl"}, func(c *config) { c.background, c.bgSet = color.RGBA{255, 255, 255, 255}, true }},
+		{[]string{"--output", "o.png", "a.stl"}, func(c *config) { c.screenshot = "o.png" }},
+		{[]string{"--resolution", "320x200", "a.stl"}, func(c *config) { c.size, c.sizeSet = image.Pt(320, 200), true }},
+		{[]string{"--check", "--info", "a.stl"}, func(c *config) { c.info, c.check = true, true }},
+		{[]string{"-e", "a.stl"}, func(c *config) { c.edges = true }},
+		{[]string{"--edges", "--edge-angle", "45", "a.stl"}, func(c *config) { c.edges, c.edgeAngle = true, 45 }},
+		{[]string{"--shading", "smooth", "a.stl"}, func(c *config) { c.smooth = true }},
+		{[]string{"--grid", "--axes", "a.stl"}, func(c *config) { c.grid, c.axes = true, true }},
+		{[]string{"--transparent", "a.stl"}, func(c *config) { c.transparent = true }},
+		{[]string{"--detail", "interactive", "a.stl"}, func(c *config) { c.detail = "interactive" }},
+		{[]string{"--http-timeout", "5s", "a.stl"}, func(c *config) { c.httpIdle = 5 * time.Second }},
+		{[]string{"--back-tint", "--ortho", "a.stl"}, func(c *config) { c.backTint, c.ortho = true, true }},
+		{[]string{"--units", "in", "a.stl"}, func(c *config) { c.units = "in" }},
+		{[]string{"--spin-frames", "90", "a.stl"}, func(c *config) { c.spinFrames = 90 }},
 		{[]string{"--color", "#FF8000", "a.stl"}, func(c *config) { c.color = mesh.Color{R: 255, G: 128, B: 0, A: 255} }},
 		{[]string{"--color", "Black", "a.stl"}, func(c *config) { c.color = mesh.Color{A: 255} }},
 		{[]string{"--wireframe", "a.stl"}, func(c *config) { c.wireframe = true }},
@@ -142,6 +160,23 @@ func TestParseFlagsErrors(t *testing.T) {
 		{[]string{"--screenshot", "x.png", "--screenshot-dir", "d", "a.stl"}, "do not go together"},
 		{[]string{"--json", "a.stl"}, "--json goes with"},
 		{[]string{"--json", "--screenshot", "x.png", "a.stl"}, "--json goes with"},
+		{[]string{"--check", "a.stl"}, "--check goes with"},
+		{[]string{"--shading", "gouraud", "a.stl"}, "--shading"},
+		{[]string{"--edge-angle", "0", "a.stl"}, "--edge-angle"},
+		{[]string{"--edge-angle", "180", "a.stl"}, "--edge-angle"},
+		{[]string{"--detail", "low", "a.stl"}, "--detail"},
+		{[]string{"--http-timeout", "0s", "a.stl"}, "--http-timeout"},
+		{[]string{"--section", "w=3", "a.stl"}, "--section"},
+		{[]string{"--section", "x=NaN", "a.stl"}, "--section"},
+		{[]string{"--section", "x", "a.stl"}, "--section"},
+		{[]string{"--spin-frames", "-3", "a.stl"}, "--spin-frames"},
+		{[]string{"--size", "64x64", "--resolution", "64,64", "a.stl"}, "one setting"},
+		{[]string{"--background", "red", "--bg-color", "blue", "a.stl"}, "one setting"},
+		{[]string{"--screenshot", "a.png", "--output", "b.png", "a.stl"}, "one setting"},
+		{[]string{"--screenshot", "a.gif", "a.stl"}, "--screenshot"},
+		{[]string{"--thumbnail", "8", "in.stl", "out.png"}, "--thumbnail"},
+		{[]string{"--thumbnail", "128", "in.stl"}, "--thumbnail"},
+		{[]string{"--thumbnail", "128", "--info", "in.stl", "out.png"}, "do not go together"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

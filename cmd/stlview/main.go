@@ -33,7 +33,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err == errHelp {
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "stlview:", err)
+		fmt.Fprintf(stderr, "stlview: %v (see stlview --help)\n", err)
 		return exitUsage
 	}
 	switch {
@@ -44,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runInfo(cfg, stdout, stderr)
 	case cfg.bench:
 		return runBench(cfg, stdout, stderr)
+	case cfg.thumbnail > 0:
+		return runThumbnail(cfg, stderr)
 	case cfg.headless():
 		return runPicture(cfg, stdout, stderr)
 	}

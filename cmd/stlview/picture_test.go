@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"io/fs"
@@ -131,43 +132,66 @@ func TestScreenshotDir(t *testing.T) {
 		stltest.WriteFile(t, src, "d2/part.stl", stltest.Encode(t, mesh.Sphere(5, 16, 8), true)),
 		stltest.WriteFile(t, src, "d3/part-2.STL", bin), // the name the second part.stl gets
 		stltest.WriteFile(t, src, "d3/part.stl.gz", stltest.Gzip(t, bin)),
+		stltest.WriteFile(t, src, "d3/sub/deep.stl", bin),
 	}
-	wantNames := []string{"part.png", "part-2.png", "part-2-2.png", "part-3.png"}
+	// d1/part.stl is given itself; d2 and d3 are folders, whose files keep
+	// their places under them; clashing names take numbers.
+	wantNames := []string{"part.png", "part-2.png", "part-2-2.png", "part-3.png", filepath.Join("sub", "deep.png")}
 	outDir := filepath.Join(t.TempDir(), "thumbs")
 
 	code, stdout, stderr := runCmd(t, "--screenshot-dir", outDir, inputs[0], filepath.Join(src, "d2"), filepath.Join(src, "d3"))
-	if code != exitOK || stderr != "" {
-		t.Fatalf("got exit %d, stderr %q; want 0 and nothing", code, stderr)
+	if code != exitOK || stderr != "" || stdout != "" {
+		t.Fatalf("got exit %d, stdout %q, stderr %q; want 0 and nothing printed", code, stdout, stderr)
 	}
 	var want []string
 	for _, n := range wantNames {
 		want = append(want, filepath.Join(outDir, n))
 	}
-	if got := strings.Fields(stdout); !slices.Equal(got, want) {
-		t.Errorf("got thumbnails\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	entries, err := os.ReadDir(outDir)
-	if err != nil || len(entries) != len(inputs) {
-		t.Fatalf("got %d files in the folder (%v), want one per input (%d)", len(entries), err, len(inputs))
+	var got []string
+	filepath.WalkDir(outDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			got = append(got, p)
+		}
+		return nil
+	})
+	slices.Sort(got)
+	sorted := slices.Clone(want)
+	slices.Sort(sorted)
+	if !slices.Equal(got, sorted) {
+		t.Errorf("got thumbnails\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(sorted, "\n"))
 	}
 	thumbs := map[string]image.Image{}
 	for _, p := range want {
-		thumbs[filepath.Base(p)] = checkPicture(t, p, image.Pt(thumbnailSize[0], thumbnailSize[1]), scene.DefaultBackground)
+		thumbs[filepath.Base(p)] = checkPicture(t, p, thumbnailSize, scene.DefaultBackground)
 	}
 	// Each thumbnail shows its own file: part-2 is the sphere.
 	if d := differing(t, thumbs["part.png"], thumbs["part-2.png"]); d < 0.05 {
 		t.Errorf("the torus and sphere thumbnails differ in %.1f%% of pixels, want them to look different", 100*d)
 	}
 
+	// Again into the same folder: the thumbnails there are kept, the new
+	// ones take numbers; a link planted at a name is not written through.
+	target := filepath.Join(t.TempDir(), "victim.png")
+	os.WriteFile(target, []byte("keep"), 0o644)
+	again := filepath.Join(t.TempDir(), "again")
+	os.MkdirAll(again, 0o755)
+	os.Symlink(target, filepath.Join(again, "part.png"))
+	if code, _, stderr := runCmd(t, "--screenshot-dir", again, inputs[0]); code != exitOK {
+		t.Fatalf("into a folder with a link: exit %d, %s", code, stderr)
+	}
+	if data, _ := os.ReadFile(target); string(data) != "keep" {
+		t.Error("the thumbnail was written through the link planted at its name")
+	}
+	if _, err := os.Stat(filepath.Join(again, "part-2.png")); err != nil {
+		t.Errorf("the thumbnail did not take the next free name: %v", err)
+	}
+
 	// --size sets the thumbnails' size; a broken file gets one too, and exit 1.
 	broken := stltest.WriteFile(t, src, "d4/broken.stl", []byte(badVertexSTL))
 	outDir = filepath.Join(t.TempDir(), "small")
-	code, stdout, stderr = runCmd(t, "--screenshot-dir", outDir, "--size", "100x80", inputs[0], broken)
-	if code != exitFailed || !strings.Contains(stderr, broken) {
-		t.Errorf("broken: got exit %d, stderr %q; want %d and an error naming the file", code, stderr, exitFailed)
-	}
-	if got := strings.Fields(stdout); len(got) != 2 {
-		t.Errorf("broken: got %q, want two thumbnails", got)
+	code, _, stderr = runCmd(t, "--screenshot-dir", outDir, "--size", "100x80", inputs[0], broken)
+	if code != exitFailed || !strings.Contains(stderr, "stlview: "+broken+": line ") {
+		t.Errorf("broken: got exit %d, stderr %q; want %d and a line naming the file", code, stderr, exitFailed)
 	}
 	for _, n := range []string{"part.png", "broken.png"} {
 		if img := readPNG(t, filepath.Join(outDir, n)); img.Bounds().Size() != image.Pt(100, 80) {
@@ -176,21 +200,24 @@ func TestScreenshotDir(t *testing.T) {
 	}
 }
 
-func TestThumbnailName(t *testing.T) {
-	taken := map[string]bool{}
-	for _, tt := range []struct{ source, want string }{
-		{"/a/part.stl", "part.png"},
-		{"/b/part.stl", "part-2.png"},
-		{"/c/part-2.stl", "part-2-2.png"},
-		{"/d/PART.STL", "PART-3.png"}, // "part.png" and "part-2.png" are taken where case is ignored
-		{"/e/part.stl.gz", "part-4.png"},
-		{"/f/Gear.Stl.GZ", "Gear.png"},
-		{"/g/notes.txt", "notes.txt.png"},
-		{"https://example.com/x/bolt.stl", "bolt.png"},
-	} {
-		if got := thumbnailName(tt.source, taken); got != tt.want {
-			t.Errorf("thumbnailName(%q) = %q, want %q", tt.source, got, tt.want)
-		}
+func TestThumbnailNames(t *testing.T) {
+	files := []source{
+		{"/a/part.stl", ""},
+		{"/b/part.stl", ""},
+		{"/c/part-2.stl", ""},
+		{"/d/PART.STL", ""}, // "part.png" and "part-2.png" are taken where case is ignored
+		{"/e/part.stl.gz", ""},
+		{"/f/Gear.Stl.GZ", ""},
+		{"/g/notes.txt", ""},
+		{"https://example.com/x/bolt.stl", ""},
+		{"/parts/sub/x.stl", "/parts"},
+		{"/parts/sub/deeper/y.stl", "/parts"},
+		{"/other/sub/x.stl", "/other"}, // the same place in another folder
+	}
+	want := []string{"part.png", "part-2.png", "part-2-2.png", "PART-3.png", "part-4.png", "Gear.png", "notes.txt.png", "bolt.png",
+		filepath.Join("sub", "x.png"), filepath.Join("sub", "deeper", "y.png"), filepath.Join("sub", "x-2.png")}
+	if got := thumbnailNames(files); !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
 
@@ -244,4 +271,63 @@ func TestPictureFlags(t *testing.T) {
 	if c := centre(shot("red", sphere, "--color", "#ff0000")); c.R < 100 || c.G != 0 || c.B != 0 {
 		t.Errorf("--color #ff0000: the centre is %v, want pure red shaded", c)
 	}
+}
+
+// TestScreenshotHundredParts: a picture of a folder of 100 parts at
+// 1024x768 shows all 100. The test counts the parts in the PNG as the
+// large connected patches of pixels that are not the background (labels
+// are small patches).
+func TestScreenshotHundredParts(t *testing.T) {
+	dir := t.TempDir()
+	data := stltest.Encode(t, mesh.Sphere(5, 16, 8), false)
+	for i := range 100 {
+		stltest.WriteFile(t, dir, fmt.Sprintf("parts/p%03d.stl", i), data)
+	}
+	out := filepath.Join(dir, "all.png")
+	code, stdout, stderr := runCmd(t, "--screenshot", out, "--size", "1024x768", filepath.Join(dir, "parts"))
+	if code != exitOK || stdout != "" || stderr != "" {
+		t.Fatalf("got exit %d, stdout %q, stderr %q; want 0 and nothing", code, stdout, stderr)
+	}
+	img := checkPicture(t, out, image.Pt(1024, 768), scene.DefaultBackground)
+	if got := countPatches(img, scene.DefaultBackground, 300); got != 100 {
+		t.Errorf("counted %d parts in the picture, want 100", got)
+	}
+}
+
+// countPatches returns the number of 4-connected patches of at least min
+// pixels that are not bg.
+func countPatches(img image.Image, bg color.RGBA, min int) int {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	seen := make([]bool, w*h)
+	patches := 0
+	var stack []int
+	for start := range seen {
+		if seen[start] || rgba(img.At(b.Min.X+start%w, b.Min.Y+start/w)) == bg {
+			continue
+		}
+		size := 0
+		seen[start] = true
+		stack = append(stack[:0], start)
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			size++
+			x, y := p%w, p/w
+			for _, q := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
+				if q[0] < 0 || q[0] >= w || q[1] < 0 || q[1] >= h {
+					continue
+				}
+				i := q[1]*w + q[0]
+				if !seen[i] && rgba(img.At(b.Min.X+q[0], b.Min.Y+q[1])) != bg {
+					seen[i] = true
+					stack = append(stack, i)
+				}
+			}
+		}
+		if size >= min {
+			patches++
+		}
+	}
+	return patches
 }

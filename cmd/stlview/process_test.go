@@ -40,9 +40,18 @@ func TestBinaryNoDisplay(t *testing.T) {
 	}
 	checkPicture(t, out, image.Pt(320, 200), scene.DefaultBackground)
 
-	code, stdout, _ := runBinary(t, 30*time.Second, env, "--screenshot-dir", filepath.Join(dir, "thumbs"), good)
-	if code != exitOK || strings.TrimSpace(stdout) != filepath.Join(dir, "thumbs", "sphere.png") {
-		t.Errorf("--screenshot-dir: got exit %d, stdout %q; want 0 and the thumbnail's path", code, stdout)
+	// --screenshot-dir writes quietly, as --screenshot does.
+	code, stdout, stderr := runBinary(t, 30*time.Second, env, "--screenshot-dir", filepath.Join(dir, "thumbs"), good)
+	if code != exitOK || stdout != "" || stderr != "" {
+		t.Errorf("--screenshot-dir: got exit %d, stdout %q, stderr %q; want 0 and nothing", code, stdout, stderr)
+	}
+	checkPicture(t, filepath.Join(dir, "thumbs", "sphere.png"), thumbnailSize, scene.DefaultBackground)
+
+	// The window with no display: exit 1 and a hint, in one line.
+	code, stdout, stderr = runBinary(t, 30*time.Second, env, good)
+	if code != exitFailed || stdout != "" || strings.Count(stderr, "\n") != 1 ||
+		!strings.HasPrefix(stderr, "stlview: no display") || !strings.Contains(stderr, "--screenshot FILE") {
+		t.Errorf("window: got exit %d, stdout %q, stderr %q; want %d and one line saying there is no display and to use --screenshot FILE", code, stdout, stderr, exitFailed)
 	}
 
 	// A usage error is exit 2 from the real process too.
@@ -107,6 +116,19 @@ func TestWindow(t *testing.T) {
 		}
 		if _, err := os.Stat(shot); err != nil {
 			t.Errorf("no picture: %v", err)
+		}
+	})
+
+	// A file that fails in the window: exit 1 when the window closes, and
+	// the file named on standard error while the good one is shown.
+	t.Run("missing", func(t *testing.T) {
+		missing := filepath.Join(dir, "missing.stl")
+		code, stdout, stderr := runBinary(t, 60*time.Second, env, "--exit-after-load", "--size", "320x240", missing, sphere)
+		if code != exitFailed || stdout != "" || !strings.Contains(stderr, "stlview: "+missing+": no such file") {
+			t.Errorf("got exit %d, stdout %q, stderr %q; want %d and a line naming %s", code, stdout, stderr, exitFailed, missing)
+		}
+		if strings.Contains(stderr, sphere) {
+			t.Errorf("stderr %q names the good file too", stderr)
 		}
 	})
 

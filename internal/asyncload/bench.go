@@ -6,35 +6,42 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/stlview/stlview/internal/mesh"
 )
 
-// BenchRow is one pass of Bench over all its files.
+// BenchRow is one method of Bench: its passes over all the files.
 type BenchRow struct {
 	Method      string // "sync" or "loader"
 	Workers     int    // 1 for "sync"
-	Wall        time.Duration
+	Runs        []time.Duration
+	Wall        time.Duration // the median of Runs
+	Min, Max    time.Duration // of Runs
 	Files       int
 	Bytes       int64   // file sizes summed
 	FilesPerSec float64 // Files / Wall
 	MBPerSec    float64 // Bytes / Wall, in 10⁶ bytes per second
-	Speedup     float64 // the sync pass's Wall / this Wall
+	Speedup     float64 // the sync row's Wall / this Wall
 }
 
 // Bench measures loading files synchronously and through Loaders, for
 // stlview --bench. It first reads every file once, untimed, so all passes
-// find them in the page cache; then decodes them one after another on one
-// goroutine (mesh.Decoder{Workers: 1}.ReadFile in a loop, the "sync" row);
-// then, for each count in workers, queues them all on a new Loader with
-// that many workers and waits for every load (a "loader" row). Every pass
-// keeps its meshes until it ends, as a viewer would: dropping each at once
-// would make the collector run every few files and, on a machine whose
-// cores the workers fill, compete with them. The heap is collected before
-// each pass, so no pass pays for another's garbage. Any load error ends
-// the benchmark with that error. The caller owns the rows.
-func Bench(ctx context.Context, files []string, workers []int) ([]BenchRow, error) {
+// find them in the page cache; then, for each method, runs one untimed
+// pass to warm up and runs timed passes (as hyperfine does): decoding
+// them one after another on one goroutine (mesh.Decoder{Workers:
+// 1}.ReadFile in a loop, the "sync" row), and for each count in workers,
+// queueing them all on a new Loader with that many workers and waiting
+// for every load (a "loader" row). A row reports the median of its runs,
+// and the fastest and slowest. Every pass keeps its meshes until it ends,
+// as a viewer would: dropping each at once would make the collector run
+// every few files and, on a machine whose cores the workers fill, compete
+// with them. The heap is collected before each pass, so no pass pays for
+// another's garbage. Any load error ends the benchmark with that error
+// (check the files first). The caller owns the rows.
+func Bench(ctx context.Context, files []string, workers []int, runs int) ([]BenchRow, error) {
+	runs = max(1, runs)
 	var bytes int64
 	for _, name := range files {
 		n, err := readAll(name)
@@ -43,42 +50,67 @@ func Bench(ctx context.Context, files []string, workers []int) ([]BenchRow, erro
 		}
 		bytes += n
 	}
-	row := func(method string, n int, wall time.Duration) BenchRow {
+	row := func(method string, n int, times []time.Duration) BenchRow {
+		sorted := slices.Clone(times)
+		slices.Sort(sorted)
+		wall := sorted[len(sorted)/2]
 		return BenchRow{
-			Method: method, Workers: n, Wall: wall, Files: len(files), Bytes: bytes,
+			Method: method, Workers: n, Runs: times, Wall: wall, Min: sorted[0], Max: sorted[len(sorted)-1],
+			Files: len(files), Bytes: bytes,
 			FilesPerSec: float64(len(files)) / wall.Seconds(),
 			MBPerSec:    float64(bytes) / 1e6 / wall.Seconds(),
 		}
 	}
-
-	runtime.GC()
-	meshes := make([]*mesh.Mesh, len(files)) // kept, as the Loader passes keep theirs
-	start := time.Now()
-	for i, name := range files {
-		m, err := (mesh.Decoder{Workers: 1}).ReadFile(ctx, name)
-		if err != nil {
-			return nil, err
+	// measure runs pass once untimed, then runs times timed.
+	measure := func(pass func() (time.Duration, error)) ([]time.Duration, error) {
+		var times []time.Duration
+		for i := range runs + 1 {
+			runtime.GC()
+			d, err := pass()
+			if err != nil {
+				return nil, err
+			}
+			if i > 0 {
+				times = append(times, d)
+			}
 		}
-		meshes[i] = m
+		return times, nil
 	}
-	rows := []BenchRow{row("sync", 1, time.Since(start))}
-	clear(meshes)
 
+	times, err := measure(func() (time.Duration, error) { return benchSync(ctx, files) })
+	if err != nil {
+		return nil, err
+	}
+	rows := []BenchRow{row("sync", 1, times)}
 	for _, n := range workers {
 		if n <= 0 {
 			return nil, fmt.Errorf("asyncload: Bench: %w: %d workers", ErrInvalid, n)
 		}
-		runtime.GC()
-		wall, err := benchLoader(ctx, files, n)
+		times, err := measure(func() (time.Duration, error) { return benchLoader(ctx, files, n) })
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, row("loader", n, wall))
+		rows = append(rows, row("loader", n, times))
 	}
 	for i := range rows {
 		rows[i].Speedup = rows[0].Wall.Seconds() / rows[i].Wall.Seconds()
 	}
 	return rows, nil
+}
+
+// benchSync decodes files one after another on this goroutine and returns
+// the wall time, keeping the meshes until the end.
+func benchSync(ctx context.Context, files []string) (time.Duration, error) {
+	meshes := make([]*mesh.Mesh, len(files)) // kept, as the Loader passes keep theirs
+	start := time.Now()
+	for i, name := range files {
+		m, err := (mesh.Decoder{Workers: 1}).ReadFile(ctx, name)
+		if err != nil {
+			return 0, err
+		}
+		meshes[i] = m
+	}
+	return time.Since(start), nil
 }
 
 // benchLoader loads files on a new Loader of n workers and returns the

@@ -21,7 +21,7 @@ func TestBench(t *testing.T) {
 	for i := range 4 {
 		files = append(files, stltest.WriteTorus(t, dir, fmt.Sprintf("%d.stl", i), 10))
 	}
-	rows, err := Bench(context.Background(), files, []int{1, 2})
+	rows, err := Bench(context.Background(), files, []int{1, 2}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,16 +40,19 @@ func TestBench(t *testing.T) {
 		if r.Files != 4 || r.Bytes != 4*size || r.Wall <= 0 || r.FilesPerSec <= 0 || r.MBPerSec <= 0 || r.Speedup <= 0 {
 			t.Errorf("row %d: got %+v; want 4 files, %d bytes, positive rates", i, r, 4*size)
 		}
+		if len(r.Runs) != 3 || r.Min > r.Wall || r.Wall > r.Max {
+			t.Errorf("row %d: %d runs, min %v, median %v, max %v; want 3 runs around the median", i, len(r.Runs), r.Min, r.Wall, r.Max)
+		}
 	}
 	if rows[0].Speedup != 1 {
 		t.Errorf("sync speedup: got %v, want 1", rows[0].Speedup)
 	}
 
 	bad := append(files, filepath.Join(dir, "missing.stl"))
-	if _, err := Bench(context.Background(), bad, []int{1}); err == nil {
+	if _, err := Bench(context.Background(), bad, []int{1}, 1); err == nil {
 		t.Error("Bench with a missing file: got no error")
 	}
-	if _, err := Bench(context.Background(), files, []int{0}); err == nil {
+	if _, err := Bench(context.Background(), files, []int{0}, 1); err == nil {
 		t.Error("Bench with 0 workers: got no error")
 	}
 }
@@ -67,7 +70,7 @@ func makeBenchFiles(b *testing.B, n int) ([]string, int64) {
 	for i := range files {
 		files[i] = stltest.WriteFile(b, dir, fmt.Sprintf("part%03d.stl", i), buf.Bytes())
 	}
-	if _, err := Bench(context.Background(), files[:1], nil); err != nil { // also warms the page cache
+	if _, err := Bench(context.Background(), files[:1], nil, 1); err != nil { // also warms the page cache
 		b.Fatal(err)
 	}
 	return files, int64(n * buf.Len())
