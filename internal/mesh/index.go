@@ -132,10 +132,12 @@ func newWelder(corners, workers int, trusted bool) *welder {
 		tables:    make([]weldTable, 1<<shardBits),
 		escapes:   make([][]uint32, 1<<shardBits),
 	}
-	// A shard's table starts with room for a third of its corners: meshes
-	// have about a sixth as many distinct positions as corners, and a
-	// table at most a quarter full keeps the probes short.
-	w.per = corners >> shardBits / 3
+	// A shard's table starts with room for a sixth of its corners and an
+	// eighth more: closed meshes have about a sixth as many distinct
+	// positions as corners, and the hash spreads them within a few percent.
+	// Its slots are then about a third full, which keeps probes short;
+	// meshes with more distinct positions grow the tables.
+	w.per = corners>>shardBits/6 + corners>>shardBits/48 + 64
 	if !trusted {
 		w.per = min(w.per, 1024)
 	}
