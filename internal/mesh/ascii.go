@@ -351,7 +351,7 @@ func (a *asciiDecoder) mesh(d Decoder) (*Mesh, error) {
 	var err error
 	m.Positions, err = w.finish(m.Indices)
 	if err != nil {
-		return nil, offsetError(-1, ErrTooLarge, "%v", err)
+		return nil, offsetError(-1, ErrTooLarge, "%v", err) // more than 2^32 vertices
 	}
 	a.res.release(held)
 	return m, nil

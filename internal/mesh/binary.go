@@ -109,14 +109,13 @@ func (d Decoder) decodeBinary(ctx context.Context, res *reservation, prefix []by
 	src.stop()
 
 	m := &Mesh{
-		Format:     Binary,
-		Header:     headerText(prefix[:headerSize]),
-		Solids:     []Solid{{First: 0, Count: b.kept}},
-		FacesRead:  n,
-		Dropped:    b.dropped,
-		Bounds:     EmptyBox(),
-		Normals:    b.nrm.result(),
-		Degenerate: 0,
+		Format:    Binary,
+		Header:    headerText(prefix[:headerSize]),
+		Solids:    []Solid{{First: 0, Count: b.kept}},
+		FacesRead: n,
+		Dropped:   b.dropped,
+		Bounds:    EmptyBox(),
+		Normals:   b.nrm.result(),
 	}
 	for i := range b.stats {
 		m.Bounds = m.Bounds.Union(b.stats[i].bounds)
@@ -137,7 +136,7 @@ func (d Decoder) decodeBinary(ctx context.Context, res *reservation, prefix []by
 	var err error
 	m.Positions, err = b.w.finish(m.Indices)
 	if err != nil {
-		return nil, offsetError(-1, ErrTooLarge, "%v", err)
+		return nil, offsetError(-1, ErrTooLarge, "%v", err) // more than 2^32 vertices
 	}
 	res.release(b.weldHeld)
 	return m, nil

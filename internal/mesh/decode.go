@@ -98,9 +98,10 @@ func (d Decoder) stage(s Stage) {
 // ctx's error once it is cancelled. Every error is a *ParseError that
 // names d.Path.
 //
-// Decode may use up to Workers goroutines besides the caller's; a panic on
-// any of them is raised again on the caller's goroutine (as a
-// *GoroutinePanic), so a recover there catches it.
+// Decode may start up to Workers goroutines that process faces, and one
+// that reads ahead, while the caller's goroutine waits; with Workers 1 it
+// starts none. A panic on any of them is raised again on the caller's
+// goroutine (as a *GoroutinePanic), so a recover there catches it.
 //
 // The caller owns the returned mesh (and, with a Budget, its reservation).
 func (d Decoder) Decode(ctx context.Context, r io.Reader, size int64) (*Mesh, error) {

@@ -18,6 +18,9 @@ func addTestdata(f *testing.F) {
 		f.Fatal(err)
 	}
 	for _, e := range entries {
+		if e.IsDir() {
+			continue // testdata/fuzz: the fuzzer's own corpus
+		}
 		data, err := os.ReadFile(filepath.Join("testdata", e.Name()))
 		if err != nil {
 			f.Fatal(err)

@@ -275,7 +275,8 @@ func (w *welder) vertices() int {
 
 // finish numbers the vertices globally, rewrites the packed numbers in idx
 // (every corner of the mesh, as weldSegment wrote them) and returns the
-// distinct positions. The tables are dropped.
+// distinct positions. The tables are dropped. It fails only for more
+// distinct positions than uint32 indices can number.
 func (w *welder) finish(idx []uint32) ([]float32, error) {
 	shards := len(w.tables)
 	base := make([]uint32, shards+1)
@@ -284,7 +285,7 @@ func (w *welder) finish(idx []uint32) ([]float32, error) {
 		base[s] = uint32(total)
 		total += len(w.tables[s].keys)
 		if total > math.MaxUint32 {
-			return nil, fmt.Errorf("%w: more than %d distinct vertices", ErrTooLarge, uint32(math.MaxUint32))
+			return nil, fmt.Errorf("more than %d distinct vertices, which 32-bit indices cannot number", uint32(math.MaxUint32))
 		}
 	}
 	verts := make([]float32, 3*total)

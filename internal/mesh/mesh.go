@@ -2,8 +2,10 @@
 //
 // It reads every STL variant real files use (binary, ASCII, gzip-compressed),
 // recomputes face normals, drops faces with non-finite coordinates and builds
-// an indexed form for drawing. It imports no graphics package, so its tests
-// run without a display.
+// an indexed form for drawing. The decoder streams its input (never holding
+// a file's bytes whole), reserves what it allocates through a Budget, and
+// can weld the indexed form while it reads. It imports no graphics package,
+// so its tests run without a display.
 package mesh
 
 import (

@@ -161,6 +161,9 @@ func TestTestdata(t *testing.T) {
 	}
 	var names []string
 	for _, e := range entries {
+		if e.IsDir() && e.Name() == "fuzz" {
+			continue // inputs a fuzz target failed on, kept by go test
+		}
 		names = append(names, e.Name())
 		got, err := os.ReadFile(filepath.Join("testdata", e.Name()))
 		if err != nil {
