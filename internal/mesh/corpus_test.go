@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -58,6 +59,16 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("got %d triangles, want %d", got, want)
 			}
 			checkMesh(t, m)
+			// Welded while decoding, within a budget: the same faces, and
+			// exactly the mesh's bytes left reserved.
+			b := newTestBudget(1 << 30)
+			x, err := Decoder{Indexed: true, Workers: 2, Budget: b}.ReadFile(context.Background(), path)
+			b.check(t, x, err)
+			if err != nil {
+				t.Fatalf("indexed: %v", err)
+			}
+			checkMesh(t, x)
+			sameFaces(t, x, m)
 		})
 	}
 	if n < 100 {
