@@ -221,14 +221,12 @@ func (a *asciiDecoder) join(r int) error {
 		}
 	}
 	lastChunk := a.chunks[run.to-1]
-	if lastChunk.last && lastChunk.trunc != nil {
-		// The input ended before its size: an error on its last line is
-		// the cut's doing; one before it stands.
-		endLine := p.base + p.breaks + 1
-		if p.err == nil || p.err.eof || p.base+p.err.line >= endLine {
-			lastChunk.trunc.Line = endLine
-			return lastChunk.trunc
-		}
+	if lastChunk.last && lastChunk.trunc != nil && (p.err == nil || p.err.eof) {
+		// The input ended before its size: an error the end caused (an
+		// open facet, a cut vertex or word) is the cut's doing. One
+		// within the data stands, wherever the chunks fall.
+		lastChunk.trunc.Line = p.base + p.breaks + 1
+		return lastChunk.trunc
 	}
 	if p.err != nil {
 		return p.err.toError(p.base)
@@ -405,7 +403,8 @@ func (t *textReader) next() (textChunk, error) {
 	if err := t.ctx.Err(); err != nil {
 		return textChunk{}, err
 	}
-	buf := t.buffer()
+	whole := t.buffer()
+	buf := whole[:0:t.bufSize]    // a pooled buffer may be larger than the chunk
 	buf = append(buf, t.carry...) // the carry may lie in buf itself: append copies forward
 	t.carry = nil
 	var trunc *ParseError
@@ -430,7 +429,7 @@ func (t *textReader) next() (textChunk, error) {
 	if t.done && trunc == nil && t.size >= 0 && t.read < t.size {
 		trunc = offsetError(t.read, ErrTruncated, "the data ends at byte %d of the %d its size promised", t.read, t.size)
 	}
-	c := textChunk{buf: buf, data: buf, clean: t.nextClean, last: t.done, trunc: trunc}
+	c := textChunk{buf: whole, data: buf, clean: t.nextClean, last: t.done, trunc: trunc}
 	if !t.started {
 		c.data = bytes.TrimPrefix(c.data, []byte("\xef\xbb\xbf"))
 		t.started = true
@@ -444,7 +443,7 @@ func (t *textReader) next() (textChunk, error) {
 	return c, nil
 }
 
-// buffer returns an empty buffer of capacity bufSize.
+// buffer returns an empty buffer of capacity bufSize or more.
 func (t *textReader) buffer() []byte {
 	if n := len(t.free); n > 0 {
 		b := t.free[n-1]
@@ -593,8 +592,8 @@ func (p *asciiParser) reset() {
 // parser's start until join places them.
 type asciiError struct {
 	line     int
-	ref      int // a line the message names first (the open facet's), or 0
-	eof      bool
+	ref      int  // a line the message names first (the open facet's), or 0
+	eof      bool // caused by the end of the input
 	sentinel error
 	format   string
 	args     []any
@@ -642,6 +641,8 @@ func (p *asciiParser) parse(data []byte, last bool) {
 			}
 			p.word(data[start:i])
 			if p.err != nil {
+				// A word that ends the input may be cut short by the end.
+				p.err.eof = p.err.eof || (last && i == len(data))
 				return
 			}
 		case 1:
