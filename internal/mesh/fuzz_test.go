@@ -2,8 +2,10 @@ package mesh
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -52,6 +54,20 @@ func sentinelOf(err error) error {
 		}
 	}
 	return nil
+}
+
+// inflated returns data, decompressed (as far as it goes, up to 1 MB) if
+// it is gzip.
+func inflated(data []byte) []byte {
+	if !isGzip(data) {
+		return data
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil
+	}
+	out, _ := io.ReadAll(io.LimitReader(zr, 1<<20))
+	return out
 }
 
 // longestWord returns the length of the longest run of bytes that are not
@@ -120,7 +136,9 @@ func FuzzDecode(f *testing.F) {
 			sameFaces(t, x, m)
 		}
 
-		if longestWord(data) < 128 {
+		// Chunks of 256 bytes cut words longer than that, which the
+		// decoder then reads otherwise: compare only where there are none.
+		if longestWord(inflated(data)) < 128 {
 			c, cerr := Decoder{MaxSize: maxSize, Workers: 3, textChunk: 256, segment: 3}.Decode(context.Background(), bytes.NewReader(data), int64(len(data)))
 			one, oerr := Decoder{MaxSize: maxSize, Workers: 1}.Decode(context.Background(), bytes.NewReader(data), int64(len(data)))
 			var cpe, ope *ParseError
