@@ -1,6 +1,7 @@
 package raster
 
 import (
+	"context"
 	"image"
 	"sync"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
+	"github.com/stlview/stlview/internal/shading"
 )
 
 var (
@@ -102,4 +104,13 @@ func BenchmarkRender1MSection(b *testing.B) {
 	v := viewOf(1024, 768, scene.Iso, scene.Item{Mesh: m, Model: mgl32.Ident4()})
 	v.Section = &scene.Section{Axis: 0, Offset: 0}
 	benchmarkViews(b, []scene.View{v})
+}
+
+func BenchmarkRender1MSmooth(b *testing.B) {
+	m, _ := tori()
+	ns, err := shading.Smooth(context.Background(), m, shading.DefaultCrease, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkViews(b, []scene.View{viewOf(1024, 768, scene.Iso, scene.Item{Mesh: m, Model: mgl32.Ident4(), Smooth: map[*mesh.Mesh][]uint32{m: ns}})})
 }

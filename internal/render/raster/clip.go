@@ -24,6 +24,9 @@ func (r *Renderer) clipFace(it *itemJob, f int, bins []bin) {
 		p := m.Positions[3*v : 3*v+3 : 3*v+3]
 		cx, cy, cz, cw := clipCoords(&it.mvp, p[0], p[1], p[2])
 		poly[k] = scene.ClipVertex{C: [4]float64{float64(cx), float64(cy), float64(cz), float64(cw)}, Corner: it.vert0 + v}
+		if it.corners != nil {
+			poly[k].Attr[0] = float64(it.cornerCos(f, k))
+		}
 		for _, x := range poly[k].C {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return
@@ -40,7 +43,9 @@ func (r *Renderer) clipFace(it *itemJob, f int, bins []bin) {
 	}
 
 	var vs [9]vertex
+	var cos [9]float32
 	for i, h := range poly[:n] {
+		cos[i] = float32(h.Attr[0])
 		if h.Corner >= 0 && r.verts[h.Corner].out&outView == 0 {
 			vs[i] = r.verts[h.Corner] // bit for bit what its neighbours use
 			continue
@@ -51,7 +56,11 @@ func (r *Renderer) clipFace(it *itemJob, f int, bins []bin) {
 		}
 	}
 	for i := 1; i+1 < n; i++ {
-		r.bin(vj, it, f, &vs[0], &vs[i], &vs[i+1], bins)
+		if it.corners == nil {
+			r.bin(vj, it, f, &vs[0], &vs[i], &vs[i+1], nil, bins)
+			continue
+		}
+		r.bin(vj, it, f, &vs[0], &vs[i], &vs[i+1], &[3]float32{cos[0], cos[i], cos[i+1]}, bins)
 	}
 }
 

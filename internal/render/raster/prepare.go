@@ -10,6 +10,7 @@ import (
 
 	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
+	"github.com/stlview/stlview/internal/shading"
 )
 
 // Fixed-point pixel coordinates: subpixel units of 1/256 pixel, relative to
@@ -69,6 +70,10 @@ type itemJob struct {
 	light     mgl32.Vec3
 	lut, back *shadeLUT // nil when the mesh has colours of its own
 
+	// corners are the mesh's packed corner normals when it is shaded
+	// smooth (Item.CornerNormals), else nil.
+	corners []uint32
+
 	vert0, nverts int // global vertex numbers: vert0 + local
 	face0, nfaces int // global face numbers: face0 + local
 }
@@ -109,6 +114,7 @@ func (r *Renderer) prepare(dst *image.RGBA, views []scene.View) {
 				face0: nf, nfaces: m.Faces(),
 			}
 			ij.light, ij.similar = modelLight(ij.normal)
+			ij.corners = it.CornerNormals(m)
 			if m.Colors == nil {
 				ij.lut = r.lutOf(it.FaceColorOf(m, 0))
 				ij.back = ij.lut
@@ -250,6 +256,26 @@ func packShaded(it *itemJob, vj *viewJob, f int, back bool) uint32 {
 		c = scene.BackColor
 	}
 	return pack(scene.ShadeAt(i, c))
+}
+
+// cornerCos returns the cosine between the light and the normal of
+// corner k of local face f, seen from the front: the face's side its
+// winding makes the outside.
+func (it *itemJob) cornerCos(f, k int) float32 {
+	n := shading.Unpack(it.corners[3*f+k])
+	if it.similar {
+		return n[0]*it.light[0] + n[1]*it.light[1] + n[2]*it.light[2]
+	}
+	m := &it.normal
+	x := m[0]*n[0] + m[3]*n[1] + m[6]*n[2]
+	y := m[1]*n[0] + m[4]*n[1] + m[7]*n[2]
+	z := m[2]*n[0] + m[5]*n[1] + m[8]*n[2]
+	l := float32(math.Sqrt(float64(x*x + y*y + z*z)))
+	if !(l > 0) {
+		return 0
+	}
+	l0 := scene.LightDir()
+	return (x*l0[0] + y*l0[1] + z*l0[2]) / l
 }
 
 // modelLight returns, for a normal matrix nm that is a rotation times a

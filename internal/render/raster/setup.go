@@ -8,10 +8,25 @@ import "image"
 type binTri struct {
 	x, y  [3]int32   // corners in subpixels, clockwise on screen (y down)
 	z     [3]float32 // corners' NDC depth
-	color uint32     // shaded colour, packed as in dst.Pix
+	color uint32     // shaded colour, packed as in dst.Pix (flat faces)
 	view  uint32     // index into frame.views
 	id    uint32     // global face number + 1, for the face-id buffer
+	// cos holds, for a smooth-shaded face, each corner's cosine with the
+	// light (from the side the eye sees) in units of 1/cosOne; shade says
+	// how the face is shaded.
+	cos   [3]int16
+	shade uint8
 }
+
+// Shading of a binTri.
+const (
+	shadeFlat      = iota // in color
+	shadeSmooth           // interpolating cos, in the item's base colour
+	shadeSmoothBack       // interpolating cos, a face seen from behind
+)
+
+// cosOne is 1 in binTri.cos's units.
+const cosOne = 1<<15 - 1
 
 // setup culls, clips, shades and bins global faces lo..hi-1 as setup
 // worker w (phaseSetup): every face that covers a pixel centre of its view
@@ -35,6 +50,7 @@ func (r *Renderer) setupFaces(it *itemJob, lo, hi int, bins []bin) {
 	vj := &r.views[it.view]
 	vs := r.verts[it.vert0 : it.vert0+it.nverts]
 	idx := it.mesh.Indices
+	var cos [3]float32
 	for f := lo; f < hi; f++ {
 		var a, b, c *vertex
 		if idx != nil {
@@ -48,14 +64,23 @@ func (r *Renderer) setupFaces(it *itemJob, lo, hi int, bins []bin) {
 			}
 			continue
 		}
-		r.bin(vj, it, f, a, b, c, bins)
+		if it.corners == nil {
+			r.bin(vj, it, f, a, b, c, nil, bins)
+			continue
+		}
+		for k := range 3 {
+			cos[k] = it.cornerCos(f, k)
+		}
+		r.bin(vj, it, f, a, b, c, &cos, bins)
 	}
 }
 
 // bin appends triangle a, b, c of local face f of it, if it covers a pixel
 // centre of its view, to the bins of the bands it touches. Faces are drawn
-// from both sides unless the item may cull those seen from behind.
-func (r *Renderer) bin(vj *viewJob, it *itemJob, f int, a, b, c *vertex, bins []bin) {
+// from both sides unless the item may cull those seen from behind. cos
+// holds the corners' cosines with the light, seen from the front, for a
+// smooth-shaded item, and is nil for a flat one.
+func (r *Renderer) bin(vj *viewJob, it *itemJob, f int, a, b, c *vertex, cos *[3]float32, bins []bin) {
 	ar := area(a, b, c)
 	if ar == 0 || ar*it.cull > 0 {
 		return // no area, or a face that cannot show
@@ -65,16 +90,31 @@ func (r *Renderer) bin(vj *viewJob, it *itemJob, f int, a, b, c *vertex, bins []
 	if x0 > x1 || y0 > y1 {
 		return // covers no pixel centre of the view
 	}
-	if ar < 0 {
-		b, c = c, b // store clockwise on screen: inside to the right of each edge
-	}
 	t := binTri{
-		x:     [3]int32{a.x, b.x, c.x},
-		y:     [3]int32{a.y, b.y, c.y},
-		z:     [3]float32{a.z, b.z, c.z},
-		color: packShaded(it, vj, f, back),
-		view:  uint32(it.view),
-		id:    uint32(it.face0+f) + 1,
+		x:    [3]int32{a.x, b.x, c.x},
+		y:    [3]int32{a.y, b.y, c.y},
+		z:    [3]float32{a.z, b.z, c.z},
+		view: uint32(it.view),
+		id:   uint32(it.face0+f) + 1,
+	}
+	if cos == nil || back && vj.section {
+		t.color = packShaded(it, vj, f, back)
+	} else {
+		t.shade = shadeSmooth
+		sign := float32(cosOne)
+		if back {
+			t.shade, sign = shadeSmoothBack, -cosOne
+		}
+		for k := range 3 {
+			t.cos[k] = int16(max(-cosOne, min(cosOne, cos[k]*sign)))
+		}
+	}
+	if ar < 0 {
+		// Store clockwise on screen: inside to the right of each edge.
+		t.x[1], t.x[2] = t.x[2], t.x[1]
+		t.y[1], t.y[2] = t.y[2], t.y[1]
+		t.z[1], t.z[2] = t.z[2], t.z[1]
+		t.cos[1], t.cos[2] = t.cos[2], t.cos[1]
 	}
 	for band := y0 >> r.bandShift; band <= y1>>r.bandShift; band++ {
 		bins[band] = append(bins[band], t)

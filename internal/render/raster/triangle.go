@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"math"
 
+	"github.com/stlview/stlview/internal/mesh"
+
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
@@ -72,7 +74,65 @@ func (r *Renderer) drawTriangle(vj *viewJob, t *binTri, y0, y1 int32) {
 		s.w1 = int64(d*length(t, 2, 0)) - b1
 		s.w2 = int64(d*length(t, 0, 1)) - b2
 	}
-	r.fill(&s, t.color, wireColor, t.id)
+	if t.shade == shadeFlat {
+		r.fill(&s, t.color, wireColor, t.id)
+		return
+	}
+	// Smooth: the cosine is interpolated as depth is, over the edge
+	// functions before their bias.
+	e0, e1, e2 := float64(s.e0+b0), float64(s.e1+b1), float64(s.e2+b2)
+	c0, c1, c2 := float64(t.cos[0])/cosOne, float64(t.cos[1])/cosOne, float64(t.cos[2])/cosOne
+	g := gouraud{
+		c0:   float32((e0*c0 + e1*c1 + e2*c2) * inv),
+		dcdx: float32((float64(s.dx0)*c0 + float64(s.dx1)*c1 + float64(s.dx2)*c2) * inv),
+		dcdy: float32((float64(s.dy0)*c0 + float64(s.dy1)*c1 + float64(s.dy2)*c2) * inv),
+	}
+	it := r.itemOfFace(int(t.id) - 1)
+	back := t.shade == shadeSmoothBack
+	switch {
+	case back && it.back != nil:
+		g.lut = it.back
+	case it.lut != nil:
+		g.lut = it.lut
+	case back && vj.backTint:
+		g.base = scene.BackColor
+	default:
+		g.base = it.item.FaceColorOf(it.mesh, int(t.id)-1-it.face0)
+	}
+	r.fillSmooth(&s, &g, wireColor, t.id)
+}
+
+// gouraud is a smooth-shaded triangle's shading: the cosine with the
+// light at its first pixel and its steps, and the colour it scales (lut,
+// or base when the mesh has colours of its own).
+type gouraud struct {
+	c0, dcdx, dcdy float32
+	lut            *shadeLUT
+	base           mesh.Color
+}
+
+// colorAt returns the packed colour for cosine cos.
+func (g *gouraud) colorAt(cos float32) uint32 {
+	i := min(scene.ShadeIndex(cos), scene.ShadeSteps)
+	if g.lut != nil {
+		return g.lut[i]
+	}
+	return pack(scene.ShadeAt(i, g.base))
+}
+
+// itemOfFace returns the item that global face f belongs to: the last
+// item whose first face is at most f.
+func (r *Renderer) itemOfFace(f int) *itemJob {
+	lo, hi := 0, len(r.items)-1
+	for lo < hi {
+		mid := int(uint(lo+hi+1) >> 1)
+		if r.items[mid].face0 <= f {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return &r.items[lo]
 }
 
 // edge returns the edge function of t's edge from corner v to corner w at
@@ -122,6 +182,57 @@ func limitSpan(lo, hi int, e, s int64) (int, int) {
 		hi = lo - 1
 	}
 	return lo, hi
+}
+
+// fillSmooth is fill for a smooth-shaded triangle: each pixel's colour
+// comes from its interpolated cosine.
+func (r *Renderer) fillSmooth(t *triangle, g *gouraud, wire, id uint32) {
+	dw, stride := r.dst.Rect.Dx(), r.dst.Stride
+	ids := r.ids
+	if !r.wantIDs {
+		ids = nil
+	}
+	n := int(t.x1-t.x0) + 1
+	e0, e1, e2 := t.e0, t.e1, t.e2
+	dzdx := float32(t.dzdx)
+	for y := t.y0; y <= t.y1; y++ {
+		lo, hi := 0, n-1
+		if n > narrowRows {
+			lo, hi = rowSpan(n, e0, t.dx0, e1, t.dx1, e2, t.dx2)
+		}
+		if lo <= hi {
+			zr := float32(t.z0 + t.dzdy*float64(y-t.y0))
+			cr := g.c0 + g.dcdy*float32(y-t.y0)
+			drow := r.depth[int(y)*dw+int(t.x0):][:n]
+			prow := r.dst.Pix[int(y)*stride+4*int(t.x0):][:4*n]
+			var irow []uint32
+			if ids != nil {
+				irow = ids[int(y)*dw+int(t.x0):][:n]
+			}
+			f0, f1, f2 := e0+t.dx0*int64(lo), e1+t.dx1*int64(lo), e2+t.dx2*int64(lo)
+			for i := lo; i <= hi; i++ {
+				if f0|f1|f2 >= 0 {
+					if z := zr + dzdx*float32(i); z < drow[i] {
+						drow[i] = z
+						c := wire
+						if f0 >= t.w0 && f1 >= t.w1 && f2 >= t.w2 {
+							c = g.colorAt(cr + g.dcdx*float32(i))
+						}
+						binary.LittleEndian.PutUint32(prow[4*i:], c)
+						if irow != nil {
+							irow[i] = id
+						}
+					}
+				}
+				f0 += t.dx0
+				f1 += t.dx1
+				f2 += t.dx2
+			}
+		}
+		e0 += t.dy0
+		e1 += t.dy1
+		e2 += t.dy2
+	}
 }
 
 // fill draws the pixels of t that pass the depth test: in colour col, or

@@ -40,6 +40,21 @@ type Item struct {
 	// Color is used for faces without a colour of their own. Its alpha is
 	// ignored, except that A == 0 means DefaultColor.
 	Color mesh.Color
+	// Smooth holds corner normals for smooth shading (package shading:
+	// three packed normals a face, in face order) of the meshes the item
+	// may draw, Mesh and any of Levels, keyed by mesh. A mesh with no
+	// entry, or one of the wrong length, is shaded flat. The slices must
+	// not change while a renderer reads them.
+	Smooth map[*mesh.Mesh][]uint32
+}
+
+// CornerNormals returns the corner normals of m, the item's Mesh or one
+// of its Levels, for smooth shading, or nil to shade m flat.
+func (it *Item) CornerNormals(m *mesh.Mesh) []uint32 {
+	if ns := it.Smooth[m]; m != nil && len(ns) == 3*m.Faces() {
+		return ns
+	}
+	return nil
 }
 
 // Cull says which faces of an item may be skipped; see Item.Cull.
