@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
+	"github.com/stlview/stlview/internal/shading"
 )
 
 var (
@@ -74,19 +76,47 @@ func testScenes() map[string][]scene.View {
 	}
 	level := fit(full, []scene.Item{{Mesh: torus, Levels: []*mesh.Mesh{coarse.Indexed()}, Model: mgl32.Ident4()}}, scene.Front, false)
 	level.MaxFaces = 1000
+	// Smooth shading: a sphere and rings, front and back faces (one ring
+	// inside out), cut by a section and seen through the near plane.
+	sphere := mesh.Sphere(6, 32, 16).Indexed()
+	smoothOf := func(ms ...*mesh.Mesh) map[*mesh.Mesh][]uint32 {
+		out := map[*mesh.Mesh][]uint32{}
+		for _, m := range ms {
+			ns, err := shading.Smooth(context.Background(), m, shading.DefaultCrease, 1)
+			if err != nil {
+				panic(err)
+			}
+			out[m] = ns
+		}
+		return out
+	}
+	invertedIdx := inverted.Indexed()
+	smoothRings := []scene.Item{
+		{Mesh: torus, Model: mgl32.Ident4(), Smooth: smoothOf(torus)},
+		{Mesh: invertedIdx, Model: mgl32.Translate3D(8, 0, 0).Mul4(mgl32.HomogRotate3DX(math.Pi / 2)), Color: red, Smooth: smoothOf(invertedIdx)},
+		{Mesh: sphere, Model: mgl32.Translate3D(-9, 0, 0), Color: green, Smooth: smoothOf(sphere)},
+	}
+	smooth := fit(full, smoothRings, scene.Iso, false)
+	smoothCut := smooth
+	smoothCut.Section = &scene.Section{Axis: 1, Offset: 1}
+	smoothNear := fit(full, smoothRings, scene.Iso, false)
+	smoothNear.Camera.Distance = 9
 	return map[string][]scene.View{
-		"inside out":              {fit(full, []scene.Item{{Mesh: inverted, Model: mgl32.Ident4()}}, scene.Iso, false)},
-		"back tint":               {tinted},
-		"section":                 {cut},
-		"lines":                   {lined},
-		"level of detail":         {level},
-		"crossed bars":            {fit(full, crossedBars(), scene.Iso, false)},
-		"crossed bars from below": {fit(full, crossedBars(), scene.Bottom, false)},
-		"interlocked rings":       {fit(full, rings, scene.Front, false)},
-		"face colours":            {fit(full, []scene.Item{{Mesh: colored, Model: mgl32.Ident4()}}, scene.Iso, false)},
-		"wireframe":               {fit(full, []scene.Item{{Mesh: coarse, Model: mgl32.Ident4()}, {Mesh: coarse.Indexed(), Model: mgl32.Translate3D(8, 0, 0).Mul4(mgl32.HomogRotate3DX(math.Pi / 2)), Color: red}}, scene.Iso, true)},
-		"floor from eye height":   {floor},
-		"gallery":                 gallery,
+		"inside out":                    {fit(full, []scene.Item{{Mesh: inverted, Model: mgl32.Ident4()}}, scene.Iso, false)},
+		"back tint":                     {tinted},
+		"section":                       {cut},
+		"lines":                         {lined},
+		"level of detail":               {level},
+		"smooth":                        {smooth},
+		"smooth cut":                    {smoothCut},
+		"smooth through the near plane": {smoothNear},
+		"crossed bars":                  {fit(full, crossedBars(), scene.Iso, false)},
+		"crossed bars from below":       {fit(full, crossedBars(), scene.Bottom, false)},
+		"interlocked rings":             {fit(full, rings, scene.Front, false)},
+		"face colours":                  {fit(full, []scene.Item{{Mesh: colored, Model: mgl32.Ident4()}}, scene.Iso, false)},
+		"wireframe":                     {fit(full, []scene.Item{{Mesh: coarse, Model: mgl32.Ident4()}, {Mesh: coarse.Indexed(), Model: mgl32.Translate3D(8, 0, 0).Mul4(mgl32.HomogRotate3DX(math.Pi / 2)), Color: red}}, scene.Iso, true)},
+		"floor from eye height":         {floor},
+		"gallery":                       gallery,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
+	"github.com/stlview/stlview/internal/shading"
 )
 
 // The GPU passes draw vertices that the CPU has already projected: the
@@ -21,13 +22,15 @@ import (
 //	             wherever the target image lies in its own texture
 //	Custom0      the depth in [0, 1], affine in screen space
 //	Custom1, 2   barycentric coordinates, for the wireframe
+//	Custom3      for smooth shading, the corner's cosine with the light
+//	             (seen from the front) plus smoothMark; 0 for flat
 //	ColorR..B    the face's own colour, when ColorA is 1; with ColorA 0
 //	             the item's colour (a uniform) is used instead
 //
 // A mesh without colours of its own, drawn without wireframe, keeps its
 // shared vertices, so each is transformed once per frame. One with colours
 // or a wireframe needs attributes per corner and gets a vertex per corner
-// (the soup layout). Faces are drawn from both sides: the index list holds
+// (the soup layout), and so does one shaded smooth. Faces are drawn from both sides: the index list holds
 // the faces seen from the front first, then those seen from behind, which
 // the colour pass draws with a uniform that says so (their shading, tint
 // or cap).
@@ -39,6 +42,7 @@ import (
 type meshBuffers struct {
 	mesh   *mesh.Mesh
 	soup   bool
+	smooth bool // Custom3 carries corner cosines (soup layout only)
 	verts  []ebiten.Vertex
 	idx    []uint32
 	back   []uint32 // scratch: the back faces' indices before they join idx
@@ -46,18 +50,25 @@ type meshBuffers struct {
 	ready  int      // vertices whose static attributes are set
 }
 
-// bufferKey names the buffers of a mesh in one layout.
+// bufferKey names the buffers of a mesh in one layout: smooth ones (soup
+// too) carry the corners' cosines, which flat ones leave zero.
 type bufferKey struct {
-	mesh *mesh.Mesh
-	soup bool
+	mesh   *mesh.Mesh
+	soup   bool
+	smooth bool
 }
 
-func newMeshBuffers(m *mesh.Mesh, soup bool) *meshBuffers {
+// smoothMark is added to a smooth corner's cosine in Custom3, so that the
+// colour pass tells it from a flat vertex's zero.
+const smoothMark = 4
+
+func newMeshBuffers(k bufferKey) *meshBuffers {
+	m := k.mesh
 	n := m.Vertices()
-	if soup {
+	if k.soup {
 		n = 3 * m.Faces()
 	}
-	return &meshBuffers{mesh: m, soup: soup, verts: make([]ebiten.Vertex, n), idx: make([]uint32, 0, 3*m.Faces())}
+	return &meshBuffers{mesh: m, soup: k.soup, smooth: k.soup && k.smooth, verts: make([]ebiten.Vertex, n), idx: make([]uint32, 0, 3*m.Faces())}
 }
 
 // bytes returns the memory b holds.
@@ -109,6 +120,7 @@ const noDepth = -1
 // transform holds what projecting an item's vertices needs.
 type transform struct {
 	mvp     mgl32.Mat4
+	normal  mgl32.Mat3 // model-space normals to view space
 	px      scene.PixelTransform
 	front   float32 // sign of the screen area (y down) of front faces
 	cull    float32 // sign of the screen area of faces skipped, or 0
@@ -119,8 +131,9 @@ type transform struct {
 
 func newTransform(f *scene.Frame, v *scene.View, it *scene.Item) transform {
 	t := transform{
-		mvp:   f.MVP(it.Model),
-		px:    f.Pixels(),
+		mvp:    f.MVP(it.Model),
+		normal: f.NormalMatrix(it.Model),
+		px:     f.Pixels(),
 		front: -1, // counter-clockwise with y up is clockwise with y down
 		vp:    [4]float32{float32(f.Viewport.Min.X), float32(f.Viewport.Min.Y), float32(f.Viewport.Max.X), float32(f.Viewport.Max.Y)},
 	}
@@ -158,6 +171,22 @@ func (t *transform) project(p mgl32.Vec3, out *ebiten.Vertex) {
 	out.Custom0 = (cz*inv + 1) / 2
 }
 
+// cornerCos returns the cosine between the light and packed model-space
+// normal p, seen from the front, as package raster computes it.
+func (t *transform) cornerCos(p uint32) float32 {
+	n := shading.Unpack(p)
+	m := &t.normal
+	x := m[0]*n[0] + m[3]*n[1] + m[6]*n[2]
+	y := m[1]*n[0] + m[4]*n[1] + m[7]*n[2]
+	z := m[2]*n[0] + m[5]*n[1] + m[8]*n[2]
+	l := float32(math.Sqrt(float64(x*x + y*y + z*z)))
+	if !(l > 0) {
+		return 0
+	}
+	l0 := scene.LightDir()
+	return (x*l0[0] + y*l0[1] + z*l0[2]) / l
+}
+
 // facing returns the sign of the screen area of triangle a, b, c (y
 // down), 0 when it has none, and whether it may touch the viewport.
 func (t *transform) facing(a, b, c *ebiten.Vertex) (float32, bool) {
@@ -190,6 +219,7 @@ type geometry struct {
 // g.clipped, coloured as the item.
 func (g *geometry) project(t *transform, it *scene.Item, m *mesh.Mesh, b *meshBuffers) {
 	b.idx, b.back = b.idx[:0], b.back[:0]
+	corners := it.CornerNormals(m) // only with the soup layout
 	pos := b.verts // where vertex v of the mesh is projected
 	if b.soup && m.Indices != nil {
 		g.scratch = resize(g.scratch, m.Vertices())
@@ -210,13 +240,13 @@ func (g *geometry) project(t *transform, it *scene.Item, m *mesh.Mesh, b *meshBu
 		i0, i1, i2 := m.Corner(f, 0), m.Corner(f, 1), m.Corner(f, 2)
 		if t.section && (g.beyond[i0] || g.beyond[i1] || g.beyond[i2]) {
 			if !(g.beyond[i0] && g.beyond[i1] && g.beyond[i2]) {
-				g.clipFace(t, it, m, f)
+				g.clipFace(t, it, m, f, corners)
 			}
 			continue
 		}
 		a, bb, c := &pos[i0], &pos[i1], &pos[i2]
 		if a.Custom0 == noDepth || bb.Custom0 == noDepth || c.Custom0 == noDepth {
-			g.clipFace(t, it, m, f)
+			g.clipFace(t, it, m, f, corners)
 			continue
 		}
 		s, ok := t.facing(a, bb, c)
@@ -233,6 +263,11 @@ func (g *geometry) project(t *transform, it *scene.Item, m *mesh.Mesh, b *meshBu
 					dst.DstX, dst.DstY, dst.SrcX, dst.SrcY, dst.Custom0 = src.DstX, src.DstY, src.SrcX, src.SrcY, src.Custom0
 				}
 			}
+			if corners != nil && b.smooth {
+				for c := range 3 {
+					b.verts[3*f+c].Custom3 = t.cornerCos(corners[3*f+c]) + smoothMark
+				}
+			}
 		}
 		if s == t.front {
 			b.idx = append(b.idx, k[0], k[1], k[2])
@@ -247,14 +282,17 @@ func (g *geometry) project(t *transform, it *scene.Item, m *mesh.Mesh, b *meshBu
 // clipFace cuts face f of m, which reaches behind the near plane or
 // across the section, to the part that shows (in clip space, where the
 // cut is linear) and adds what is left, zero or more triangles, to
-// g.clipped.
-func (g *geometry) clipFace(t *transform, it *scene.Item, m *mesh.Mesh, f int) {
+// g.clipped. normals are m's corner normals when it is shaded smooth.
+func (g *geometry) clipFace(t *transform, it *scene.Item, m *mesh.Mesh, f int, normals []uint32) {
 	var poly, next [5]scene.ClipVertex
 	for k := range 3 {
 		p := m.Vertex(m.Corner(f, k))
 		c := t.mvp.Mul4x1(p.Vec4(1))
 		poly[k] = scene.ClipVertex{C: [4]float64{float64(c[0]), float64(c[1]), float64(c[2]), float64(c[3])},
 			Attr: [4]float64{float64(corners[k][0]), float64(corners[k][1])}, Corner: k}
+		if normals != nil {
+			poly[k].Attr[2] = float64(t.cornerCos(normals[3*f+k]))
+		}
 	}
 	n := scene.ClipPolygon(poly[:3], scene.NearPlane, next[:])
 	poly, next = next, poly
@@ -279,6 +317,9 @@ func (g *geometry) clipFace(t *transform, it *scene.Item, m *mesh.Mesh, f int) {
 		vs[k].Custom0 = float32(math.Max(0, (c[2]/w+1)/2))
 		vs[k].ColorR, vs[k].ColorG, vs[k].ColorB, vs[k].ColorA = float32(col.R)/255, float32(col.G)/255, float32(col.B)/255, 1
 		vs[k].Custom1, vs[k].Custom2 = float32(poly[k].Attr[0]), float32(poly[k].Attr[1])
+		if normals != nil {
+			vs[k].Custom3 = float32(poly[k].Attr[2]) + smoothMark
+		}
 	}
 	for k := 1; k+1 < n; k++ {
 		s, ok := t.facing(&vs[0], &vs[k], &vs[k+1])

@@ -83,26 +83,29 @@ func (g *GPU) Name() string { return string(KindGPU) }
 // Prepare turns m into vertex and index buffers, converting for at most
 // budget (zero means until done); see Renderer.
 func (g *GPU) Prepare(m *mesh.Mesh, budget time.Duration) bool {
-	return g.buffersFor(m, m.Colors != nil, 0).prepare(budget)
+	return g.buffersFor(bufferKey{m, m.Colors != nil, false}, 0).prepare(budget)
 }
 
-// buffersFor returns the buffers for the n-th item of a view that draws m
-// in the given layout, making them if needed.
-func (g *GPU) buffersFor(m *mesh.Mesh, soup bool, n int) *meshBuffers {
-	k := bufferKey{m, soup}
+// buffersFor returns the buffers for the n-th item of a view that draws
+// k's mesh in k's layout, making them if needed.
+func (g *GPU) buffersFor(k bufferKey, n int) *meshBuffers {
 	bs := g.buffers[k]
 	for len(bs) <= n {
-		bs = append(bs, newMeshBuffers(m, soup))
+		bs = append(bs, newMeshBuffers(k))
 		g.buffers[k] = bs
 	}
 	return bs[n]
 }
 
+// layouts are the keys a mesh's buffers may have, less the mesh.
+var layouts = [...]bufferKey{{soup: false}, {soup: true}, {soup: true, smooth: true}}
+
 // Bytes returns the memory of m's vertex and index buffers; see Renderer.
 func (g *GPU) Bytes(m *mesh.Mesh) int64 {
 	var n int64
-	for _, soup := range []bool{false, true} {
-		for _, b := range g.buffers[bufferKey{m, soup}] {
+	for _, k := range layouts {
+		k.mesh = m
+		for _, b := range g.buffers[k] {
 			n += b.bytes()
 		}
 	}
@@ -111,8 +114,10 @@ func (g *GPU) Bytes(m *mesh.Mesh) int64 {
 
 // Forget drops the buffers of m; see Renderer.
 func (g *GPU) Forget(m *mesh.Mesh) {
-	delete(g.buffers, bufferKey{m, false})
-	delete(g.buffers, bufferKey{m, true})
+	for _, k := range layouts {
+		k.mesh = m
+		delete(g.buffers, k)
+	}
 }
 
 // minBlend keeps the smaller of the source and destination values.
@@ -182,8 +187,9 @@ func (g *GPU) drawView(dst *ebiten.Image, v *scene.View) {
 		if m == nil || m.Faces() == 0 {
 			continue
 		}
-		k := bufferKey{m, v.Wireframe || m.Colors != nil}
-		b := g.buffersFor(m, k.soup, g.uses[k])
+		smooth := it.CornerNormals(m) != nil
+		k := bufferKey{m, v.Wireframe || m.Colors != nil || smooth, smooth}
+		b := g.buffersFor(k, g.uses[k])
 		g.uses[k]++
 		b.prepare(0)
 		t := newTransform(&f, v, it)

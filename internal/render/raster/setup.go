@@ -20,9 +20,9 @@ type binTri struct {
 
 // Shading of a binTri.
 const (
-	shadeFlat      = iota // in color
-	shadeSmooth           // interpolating cos, in the item's base colour
-	shadeSmoothBack       // interpolating cos, a face seen from behind
+	shadeFlat       = iota // in color
+	shadeSmooth            // interpolating cos, in the item's base colour
+	shadeSmoothBack        // interpolating cos, a face seen from behind
 )
 
 // cosOne is 1 in binTri.cos's units.
