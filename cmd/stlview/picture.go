@@ -20,6 +20,7 @@ import (
 	"github.com/stlview/stlview/internal/picture"
 	"github.com/stlview/stlview/internal/render/raster"
 	"github.com/stlview/stlview/internal/render/scene"
+	"github.com/stlview/stlview/internal/shading"
 )
 
 // thumbnailSize is the size of --screenshot-dir pictures unless --size
@@ -136,7 +137,25 @@ func itemOf(cfg *config, res asyncload.Result) picture.Item {
 	if cfg.edges {
 		it.Lines = featureLines(res.Mesh, cfg.edgeAngle)
 	}
+	if cfg.smooth {
+		it.Smooth = smoothNormals(res.Mesh, it.Levels, cfg.edgeAngle)
+	}
 	return it
+}
+
+// smoothNormals returns the corner normals of m and its levels for smooth
+// shading with a crease of angle degrees, or nil (flat) if they cannot be
+// made.
+func smoothNormals(m *mesh.Mesh, levels []*mesh.Mesh, angle float64) map[*mesh.Mesh][]uint32 {
+	out := map[*mesh.Mesh][]uint32{}
+	for _, x := range append([]*mesh.Mesh{m}, levels...) {
+		ns, err := shading.Smooth(context.Background(), x, angle*math.Pi/180, 0)
+		if err != nil {
+			return nil
+		}
+		out[x] = ns
+	}
+	return out
 }
 
 // Colours of the feature edges: sharp ones as the wireframe's, open ones

@@ -3,7 +3,6 @@ package asyncload
 import (
 	"math"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 
@@ -61,8 +60,9 @@ func (s *Store) Budget() *Budget { return s.budget }
 
 // An Entry is one loaded source in a Store: its mesh and what is derived
 // from it. The mesh, levels and stamp are set before the Entry is shared
-// and never change; the analysis and the renderer's bytes are set later,
-// safely for concurrent readers. Read-only for its users.
+// and never change; derived data (an analysis, corner normals, feature
+// edges) and the renderer's bytes are set later, safely for concurrent
+// readers. Read-only for its users.
 type Entry struct {
 	Key    string     // the source's key (Handle.Key)
 	Kind   SourceKind // file or URL
@@ -70,7 +70,8 @@ type Entry struct {
 	Levels []*mesh.Mesh
 	stamp  stamp // the file's size and modification time when read
 
-	analysis atomic.Pointer[any] // set once by SetAnalysis
+	derivedMu sync.Mutex
+	derived   map[string]derived // by kind, set by SetDerived
 
 	// bytes is the entry's reservation: mesh, levels, analysis and
 	// renderer buffers. pins counts the users that keep it from eviction.
@@ -82,12 +83,17 @@ type Entry struct {
 	released bool
 }
 
-// Analysis returns what SetAnalysis stored, or nil.
-func (e *Entry) Analysis() any {
-	if p := e.analysis.Load(); p != nil {
-		return *p
-	}
-	return nil
+// derived is one piece of derived data and the bytes it holds.
+type derived struct {
+	v     any
+	bytes int64
+}
+
+// Derived returns what SetDerived stored under kind, or nil.
+func (e *Entry) Derived(kind string) any {
+	e.derivedMu.Lock()
+	defer e.derivedMu.Unlock()
+	return e.derived[kind].v
 }
 
 // put adds e, whose reservation of e.bytes is already made, replacing the
@@ -135,11 +141,12 @@ func (s *Store) Touch(e *Entry) {
 	s.mu.Unlock()
 }
 
-// SetAnalysis stores v, derived from e's mesh and holding about bytes,
-// with e, reserving the bytes (evicting others if needed, not e while it
-// is being analysed: the analysis pins it). A failed reservation leaves
-// the analysis unstored and returns the error.
-func (s *Store) SetAnalysis(e *Entry, v any, bytes int64) {
+// SetDerived stores v, derived from e's mesh and holding about bytes,
+// with e under kind (such as "analysis" or "smooth:30"), replacing and
+// releasing what was stored under kind before. The bytes are reserved,
+// evicting others if needed (not e while it is being worked on: the
+// worker pins it). On an entry already released it stores nothing.
+func (s *Store) SetDerived(e *Entry, kind string, v any, bytes int64) {
 	s.budget.force(bytes)
 	s.mu.Lock()
 	if e.released {
@@ -147,11 +154,38 @@ func (s *Store) SetAnalysis(e *Entry, v any, bytes int64) {
 		s.budget.Release(bytes)
 		return
 	}
-	e.bytes += bytes
-	s.stats.Bytes += bytes
+	e.derivedMu.Lock()
+	old := e.derived[kind]
+	if e.derived == nil {
+		e.derived = map[string]derived{}
+	}
+	e.derived[kind] = derived{v, bytes}
+	e.derivedMu.Unlock()
+	d := bytes - old.bytes
+	e.bytes += d
+	s.stats.Bytes += d
 	s.mu.Unlock()
-	e.analysis.Store(&v)
+	s.budget.Release(old.bytes)
 	s.trim()
+}
+
+// DropDerived releases what was stored under kind with e, if anything:
+// derived data no longer shown (smooth normals after shading goes back
+// to flat) gives its memory back.
+func (s *Store) DropDerived(e *Entry, kind string) {
+	s.mu.Lock()
+	e.derivedMu.Lock()
+	old, ok := e.derived[kind]
+	delete(e.derived, kind)
+	e.derivedMu.Unlock()
+	if ok && !e.released {
+		e.bytes -= old.bytes
+		s.stats.Bytes -= old.bytes
+		s.mu.Unlock()
+		s.budget.Release(old.bytes)
+		return
+	}
+	s.mu.Unlock()
 }
 
 // SetRendererBytes records that a renderer keeps n bytes for e (its

@@ -170,12 +170,24 @@ func TestStoreCountsRendererAndAnalysis(t *testing.T) {
 	if used := s.budget.Used(); used != 500 {
 		t.Errorf("used %d, want 500", used)
 	}
-	s.SetAnalysis(b, "report", 50)
-	if got := b.Analysis(); got != "report" || s.budget.Used() != 550 {
+	s.SetDerived(b, "analysis", "report", 50)
+	if got := b.Derived("analysis"); got != "report" || s.budget.Used() != 550 {
 		t.Errorf("analysis %v, used %d", got, s.budget.Used())
 	}
+	// Replacing a kind releases the old one's bytes; dropping it releases
+	// the rest.
+	s.SetDerived(b, "smooth", "normals", 40)
+	s.SetDerived(b, "smooth", "finer normals", 60)
+	if got := b.Derived("smooth"); got != "finer normals" || s.budget.Used() != 610 {
+		t.Errorf("smooth %v, used %d; want the new normals and 610", got, s.budget.Used())
+	}
+	s.DropDerived(b, "smooth")
+	s.DropDerived(b, "never set")
+	if got := b.Derived("smooth"); got != nil || s.budget.Used() != 550 || s.Stats().Bytes != 550 {
+		t.Errorf("after dropping: smooth %v, used %d, stats %d; want nil and 550", got, s.budget.Used(), s.Stats().Bytes)
+	}
 	// A released entry takes nothing more.
-	s.SetAnalysis(a, "late", 10)
+	s.SetDerived(a, "analysis", "late", 10)
 	s.SetRendererBytes(a, 10)
 	if used := s.budget.Used(); used != 550 {
 		t.Errorf("used %d after attaching to a released entry, want 550", used)

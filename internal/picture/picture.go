@@ -59,6 +59,9 @@ type Item struct {
 	Mesh   *mesh.Mesh
 	Levels []*mesh.Mesh
 	Lines  []scene.Line
+	// Smooth holds corner normals for smooth shading (scene.Item.Smooth),
+	// or nil for flat shading.
+	Smooth map[*mesh.Mesh][]uint32
 	Err    error
 }
 
@@ -244,7 +247,7 @@ func (o Options) view(vp image.Rectangle, it Item) scene.View {
 	if m == nil {
 		return v
 	}
-	v.Items = []scene.Item{{Mesh: m, Levels: it.Levels, Model: mgl32.Ident4(), Color: o.Color}}
+	v.Items = []scene.Item{{Mesh: m, Levels: it.Levels, Model: mgl32.Ident4(), Color: o.Color, Smooth: it.Smooth}}
 	aspect := float32(vp.Dx()) / float32(max(1, vp.Dy()))
 	v.Camera = o.Pose.Camera(m.Bounds, aspect)
 	v.Camera.Ortho = o.Ortho

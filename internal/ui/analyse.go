@@ -10,6 +10,9 @@ import (
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
+// kindAnalysis is the Store's name for an entry's analysis.
+const kindAnalysis = "analysis"
+
 // maxProblemEdges bounds the boundary and non-manifold edges an analysis
 // keeps for the overlay.
 const maxProblemEdges = 200_000
@@ -31,7 +34,7 @@ func (g *Game) analyse(se *asyncload.Entry) {
 		if err != nil {
 			return err
 		}
-		store.SetAnalysis(se, rep, int64(256+32*len(rep.ProblemEdges)))
+		store.SetDerived(se, kindAnalysis, rep, int64(256+32*len(rep.ProblemEdges)))
 		return nil
 	})
 	if err != nil {
@@ -48,7 +51,7 @@ func reportOf(e *Entry) *analysis.Report {
 	if se == nil {
 		return nil
 	}
-	rep, _ := se.Analysis().(*analysis.Report)
+	rep, _ := se.Derived(kindAnalysis).(*analysis.Report)
 	return rep
 }
 
@@ -61,10 +64,15 @@ var (
 
 // problemLines returns the overlay of e's boundary edges (yellow) and
 // non-manifold edges (magenta), or nil before the analysis is done.
+// The lines are made once per report and kept; the caller must not change
+// them.
 func (g *Game) problemLines(e *Entry) []scene.Line {
 	rep := reportOf(e)
 	if rep == nil {
 		return nil
+	}
+	if g.problemsOf == rep {
+		return g.problemCache
 	}
 	lines := make([]scene.Line, 0, len(rep.ProblemEdges))
 	for _, pe := range rep.ProblemEdges {
@@ -74,5 +82,6 @@ func (g *Game) problemLines(e *Entry) []scene.Line {
 		}
 		lines = append(lines, scene.Line{A: pe.A, B: pe.B, Color: c})
 	}
+	g.problemsOf, g.problemCache = rep, lines
 	return lines
 }

@@ -29,6 +29,24 @@ func (g *Game) apply(c Command) {
 	case ActOrtho:
 		g.view.ortho = !g.view.ortho
 		g.invalidate()
+	case ActSmooth:
+		g.smooth = !g.smooth
+		if !g.smooth {
+			g.dropDerived(g.smoothKind())
+		}
+		g.invalidate()
+	case ActEdges:
+		g.edges = !g.edges
+		if !g.edges {
+			g.dropDerived(g.edgesKind())
+		}
+		g.invalidate()
+	case ActGrid:
+		g.grid = !g.grid
+		g.invalidate()
+	case ActAxes:
+		g.axes = !g.axes
+		g.invalidate()
 	case ActHelp:
 		g.help = !g.help
 	case ActFailures:

@@ -241,7 +241,8 @@ func (g *Game) cellView(i int, e *Entry, m *mesh.Mesh) scene.View {
 	v := scene.View{
 		Viewport:   vp,
 		Camera:     cam,
-		Items:      []scene.Item{{Mesh: m, Levels: e.Levels(), Model: identity, Color: g.opt.Color, Cull: g.cullOf(e)}},
+		Items:      []scene.Item{{Mesh: m, Levels: e.Levels(), Model: identity, Color: g.opt.Color, Cull: g.cullOf(e), Smooth: g.smoothOf(e)}},
+		Lines:      g.overlayLines(e, m.Bounds),
 		Background: g.opt.Background,
 		Wireframe:  g.wire,
 		BackTint:   g.backTint,

@@ -27,10 +27,12 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"sync/atomic"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
+	"github.com/stlview/stlview/internal/analysis"
 	"github.com/stlview/stlview/internal/asyncload"
 	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render"
@@ -59,6 +61,10 @@ type Options struct {
 	BackTint   bool           // tint faces seen from behind
 	Section    *scene.Section // start with a section plane
 	Ortho      bool           // orthographic camera
+	Smooth     bool           // smooth shading (N toggles it)
+	Edges      bool           // overlay feature edges (E toggles it)
+	Crease     float64        // degrees between faces that make a crease and a feature edge; 0: 30
+	Grid, Axes bool           // a ground grid, the axes
 	Units      string         // unit of the file's numbers, for labels ("mm"); empty: none
 
 	Spin          bool   // turn the camera steadily
@@ -95,20 +101,33 @@ type Game struct {
 	view    focusView
 	measure measurement
 
-	wire      bool
-	backTint  bool
-	help      bool
-	failures  bool // the failure list is open
-	problems  bool // overlay the focused mesh's problem edges
-	in        inputReader
-	cmds      []Command
-	changed   []*Entry
-	forget    []*mesh.Mesh
-	drops     *dropWatcher
-	notice    string    // a message for the top bar (a saved screenshot, a drop)
-	noticeAt  time.Time // when it was set: it fades after noticeShown
-	reported  map[*Entry]error
-	analysing map[*asyncload.Entry]bool
+	wire     bool
+	backTint bool
+	help     bool
+	failures bool // the failure list is open
+	problems bool // overlay the focused mesh's problem edges
+	// problemCache holds the overlay lines of the report problemsOf.
+	problemsOf   *analysis.Report
+	problemCache []scene.Line
+	smooth       bool // smooth shading
+	edges        bool // overlay feature edges
+	grid         bool
+	axes         bool
+	crease       float64 // degrees
+	in           inputReader
+	cmds         []Command
+	changed      []*Entry
+	forget       []*mesh.Mesh
+	drops        *dropWatcher
+	notice       string    // a message for the top bar (a saved screenshot, a drop)
+	noticeAt     time.Time // when it was set: it fades after noticeShown
+	reported     map[*Entry]error
+	analysing    map[*asyncload.Entry]bool
+	deriving     map[deriveKey]bool // derived data asked for (see derive)
+	// derivedDone counts derived data stored, from the workers; seen is
+	// the count the pictures on screen know of.
+	derivedDone atomic.Int64
+	derivedSeen int64
 
 	plan         framePlan
 	shownOps     []hudOp     // the HUD on screen, so an unchanged frame can skip drawing
@@ -147,6 +166,15 @@ func New(opt Options) *Game {
 		stats:     frameStats{record: opt.FrameStats != ""},
 		reported:  map[*Entry]error{},
 		analysing: map[*asyncload.Entry]bool{},
+		deriving:  map[deriveKey]bool{},
+		smooth:    opt.Smooth,
+		edges:     opt.Edges,
+		grid:      opt.Grid,
+		axes:      opt.Axes,
+		crease:    opt.Crease,
+	}
+	if !(g.crease > 0 && g.crease < 180) {
+		g.crease = 30
 	}
 	g.gallery.init()
 	g.view.init(opt)
@@ -257,6 +285,10 @@ func (g *Game) poll(now time.Time) {
 			g.analysing[se] = true
 			g.analyse(se)
 		}
+	}
+	if n := g.derivedDone.Load(); n != g.derivedSeen {
+		g.derivedSeen = n // new normals or edges: draw them
+		g.invalidate()
 	}
 	for _, e := range g.lib.Entries() {
 		g.reportFailure(e)

@@ -56,6 +56,10 @@ const (
 	ActSectionMove                   // move the section plane by DY steps
 	ActOrtho                         // toggle the orthographic camera
 	ActProblems                      // toggle the overlay of boundary and non-manifold edges
+	ActSmooth                        // toggle smooth shading
+	ActEdges                         // toggle the overlay of feature edges
+	ActGrid                          // toggle the ground grid
+	ActAxes                          // toggle the axes
 	ActFailures                      // toggle the list of failed sources
 	ActQuit                          // close the viewer
 )
@@ -90,6 +94,10 @@ var keyActions = map[ebiten.Key]Command{
 	ebiten.KeyBracketRight: {Action: ActSectionMove, DY: 1},
 	ebiten.KeyO:            {Action: ActOrtho},
 	ebiten.KeyP:            {Action: ActProblems},
+	ebiten.KeyN:            {Action: ActSmooth},
+	ebiten.KeyE:            {Action: ActEdges},
+	ebiten.KeyG:            {Action: ActGrid},
+	ebiten.KeyA:            {Action: ActAxes},
 	ebiten.KeyL:            {Action: ActFailures},
 	ebiten.KeyEnter:        {Action: ActOpen},
 	ebiten.KeyNumpadEnter:  {Action: ActOpen},

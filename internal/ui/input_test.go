@@ -54,6 +54,10 @@ func TestCommandsKeys(t *testing.T) {
 		{"shift ] moves it faster", ebiten.KeyBracketRight, true, Command{Action: ActSectionMove, DY: 10}},
 		{"O orthographic", ebiten.KeyO, false, Command{Action: ActOrtho}},
 		{"P problem edges", ebiten.KeyP, false, Command{Action: ActProblems}},
+		{"N smooth shading", ebiten.KeyN, false, Command{Action: ActSmooth}},
+		{"E feature edges", ebiten.KeyE, false, Command{Action: ActEdges}},
+		{"G grid", ebiten.KeyG, false, Command{Action: ActGrid}},
+		{"A axes", ebiten.KeyA, false, Command{Action: ActAxes}},
 		{"L the failure list", ebiten.KeyL, false, Command{Action: ActFailures}},
 		{"Q quits", ebiten.KeyQ, false, Command{Action: ActQuit}},
 	} {
@@ -71,7 +75,7 @@ func TestCommandsKeys(t *testing.T) {
 
 // TestCommandsUnbound checks that other keys ask for nothing.
 func TestCommandsUnbound(t *testing.T) {
-	for _, k := range []ebiten.Key{ebiten.KeySlash, ebiten.KeyA, ebiten.Key7, ebiten.KeySpace, ebiten.KeyShift, ebiten.KeyTab} {
+	for _, k := range []ebiten.Key{ebiten.KeySlash, ebiten.KeyZ, ebiten.Key7, ebiten.KeySpace, ebiten.KeyShift, ebiten.KeyTab} {
 		if got := Commands(Input{Keys: []ebiten.Key{k}}, true, nil); len(got) != 0 {
 			t.Errorf("key %v: got %+v, want no command", k, got)
 		}

@@ -163,13 +163,42 @@ func (g *Game) sceneView() scene.View {
 		it := scene.Item{Mesh: m, Levels: v.entry.Levels(), Model: identity, Color: g.opt.Color}
 		if m == v.entry.Mesh() {
 			it.Cull = g.cullOf(v.entry)
+			it.Smooth = g.smoothOf(v.entry)
 		}
 		sv.Items = []scene.Item{it}
-	}
-	if g.problems {
-		sv.Lines = g.problemLines(v.entry)
+		sv.Lines = g.overlayLines(v.entry, m.Bounds)
 	}
 	return sv
+}
+
+// overlayLines returns the lines drawn over e's mesh (whose bounds are b):
+// its feature edges, problem edges, the grid and the axes, as turned on.
+// The caller must not change the slice.
+func (g *Game) overlayLines(e *Entry, b mesh.Box) []scene.Line {
+	var parts [][]scene.Line
+	if g.edges {
+		parts = append(parts, g.featureLines(e))
+	}
+	if g.problems && g.view.entry == e {
+		parts = append(parts, g.problemLines(e))
+	}
+	if g.grid {
+		parts = append(parts, scene.GridLines(b, g.opt.Pose.Up))
+	}
+	if g.axes {
+		parts = append(parts, scene.AxisLines(b))
+	}
+	switch len(parts) {
+	case 0:
+		return nil
+	case 1:
+		return parts[0]
+	}
+	var lines []scene.Line
+	for _, p := range parts {
+		lines = append(lines, p...)
+	}
+	return lines
 }
 
 // identity is the model matrix of every item: cameras frame the meshes.

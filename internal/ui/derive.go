@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"math"
+
+	"github.com/stlview/stlview/internal/asyncload"
+	"github.com/stlview/stlview/internal/edges"
+	"github.com/stlview/stlview/internal/mesh"
+	"github.com/stlview/stlview/internal/render/scene"
+	"github.com/stlview/stlview/internal/shading"
+)
+
+// Data derived from a loaded mesh for the looks the user turns on (smooth
+// shading, feature edges) is made on the loader's workers the first time
+// an entry is shown with the look on, and kept in the Store with the
+// entry, under the budget; until it is ready the entry is drawn without
+// it. Turning the look off lets the memory go.
+
+// deriveKey names one piece of derived data of one Store entry.
+type deriveKey struct {
+	se   *asyncload.Entry
+	kind string
+}
+
+// maxEdgeFaces is the most faces feature edges are found on: a bigger
+// mesh's edges come from its finest level of at most this many faces,
+// whose sharp edges the simplifier keeps (the full mesh's search would
+// need 16 bytes a corner).
+const maxEdgeFaces = 2_000_000
+
+// maxFeatureEdges bounds the feature edges kept for a mesh.
+const maxFeatureEdges = 1_000_000
+
+// Colours of the feature-edge overlay: sharp edges dark, as drawings
+// show them, open ones as the problem overlay shows holes.
+var (
+	featureColor = color.RGBA{20, 22, 28, 255}
+	openColor    = boundaryColor
+)
+
+func (g *Game) smoothKind() string { return fmt.Sprintf("smooth:%g", g.crease) }
+func (g *Game) edgesKind() string  { return fmt.Sprintf("edges:%g", g.crease) }
+
+// smoothOf returns e's corner normals for smooth shading when smooth
+// shading is on, asking for them if they are not made yet; nil shades
+// flat.
+func (g *Game) smoothOf(e *Entry) map[*mesh.Mesh][]uint32 {
+	se := e.Stored()
+	if !g.smooth || se == nil {
+		return nil
+	}
+	kind := g.smoothKind()
+	if v, ok := se.Derived(kind).(map[*mesh.Mesh][]uint32); ok {
+		return v
+	}
+	crease := g.crease * math.Pi / 180
+	g.derive(se, kind, func(ctx context.Context, threads int) (any, int64, error) {
+		out := map[*mesh.Mesh][]uint32{}
+		var bytes int64
+		// Coarsest first: they are quick, and a cancelled job has spent
+		// the least.
+		ms := append([]*mesh.Mesh{}, se.Levels...)
+		for i, j := 0, len(ms)-1; i < j; i, j = i+1, j-1 {
+			ms[i], ms[j] = ms[j], ms[i]
+		}
+		for _, m := range append(ms, se.Mesh) {
+			ns, err := shading.Smooth(ctx, m, crease, threads)
+			if err != nil {
+				return nil, 0, err
+			}
+			out[m] = ns
+			bytes += 4 * int64(len(ns))
+		}
+		return out, bytes, nil
+	})
+	return nil
+}
+
+// featureLines returns e's feature edges as lines when the overlay is
+// on, asking for them if they are not found yet.
+func (g *Game) featureLines(e *Entry) []scene.Line {
+	se := e.Stored()
+	if !g.edges || se == nil {
+		return nil
+	}
+	kind := g.edgesKind()
+	if v, ok := se.Derived(kind).([]scene.Line); ok {
+		return v
+	}
+	angle := g.crease * math.Pi / 180
+	g.derive(se, kind, func(ctx context.Context, threads int) (any, int64, error) {
+		m := se.Mesh
+		for _, lv := range se.Levels {
+			if m.Faces() <= maxEdgeFaces {
+				break
+			}
+			m = lv
+		}
+		es, err := edges.Feature(ctx, m, angle, maxFeatureEdges)
+		if err != nil {
+			return nil, 0, err
+		}
+		lines := make([]scene.Line, len(es))
+		for i, e := range es {
+			c := featureColor
+			if e.Open {
+				c = openColor
+			}
+			lines[i] = scene.Line{A: e.A, B: e.B, Color: c}
+		}
+		return lines, int64(len(lines)) * 32, nil
+	})
+	return nil
+}
+
+// derive runs work for se on the loader's workers, once per kind, at
+// normal priority, and stores what it makes in the Store under kind. The
+// entry is pinned while work runs. A failure is shown as a notice.
+func (g *Game) derive(se *asyncload.Entry, kind string, work func(ctx context.Context, threads int) (any, int64, error)) {
+	store := g.opt.Store
+	key := deriveKey{se, kind}
+	if store == nil || g.deriving[key] {
+		return
+	}
+	g.deriving[key] = true
+	name := fmt.Sprintf("%s:%s:%p", kind, se.Key, se.Mesh)
+	_, err := g.opt.Loader.Do(name, asyncload.Normal, func(ctx context.Context, threads int) error {
+		store.Pin(se)
+		defer store.Unpin(se)
+		v, bytes, err := work(ctx, threads)
+		if err != nil {
+			return err
+		}
+		store.SetDerived(se, kind, v, bytes)
+		g.derivedDone.Add(1)
+		return nil
+	})
+	if err != nil {
+		g.setNotice(kind + ": " + explainShort(err))
+	}
+}
+
+// dropDerived lets go of the derived data of kind of every entry, when
+// its look is turned off, and forgets that it was asked for.
+func (g *Game) dropDerived(kind string) {
+	for key := range g.deriving {
+		if key.kind == kind {
+			if g.opt.Store != nil {
+				g.opt.Store.DropDerived(key.se, kind)
+			}
+			delete(g.deriving, key)
+		}
+	}
+}
