@@ -134,8 +134,8 @@ func newTransform(f *scene.Frame, v *scene.View, it *scene.Item) transform {
 		mvp:    f.MVP(it.Model),
 		normal: f.NormalMatrix(it.Model),
 		px:     f.Pixels(),
-		front: -1, // counter-clockwise with y up is clockwise with y down
-		vp:    [4]float32{float32(f.Viewport.Min.X), float32(f.Viewport.Min.Y), float32(f.Viewport.Max.X), float32(f.Viewport.Max.Y)},
+		front:  -1, // counter-clockwise with y up is clockwise with y down
+		vp:     [4]float32{float32(f.Viewport.Min.X), float32(f.Viewport.Min.Y), float32(f.Viewport.Max.X), float32(f.Viewport.Max.Y)},
 	}
 	if scene.Mirrors(it.Model) {
 		t.front = 1
@@ -220,7 +220,7 @@ type geometry struct {
 func (g *geometry) project(t *transform, it *scene.Item, m *mesh.Mesh, b *meshBuffers) {
 	b.idx, b.back = b.idx[:0], b.back[:0]
 	corners := it.CornerNormals(m) // only with the soup layout
-	pos := b.verts // where vertex v of the mesh is projected
+	pos := b.verts                 // where vertex v of the mesh is projected
 	if b.soup && m.Indices != nil {
 		g.scratch = resize(g.scratch, m.Vertices())
 		pos = g.scratch
