@@ -3,10 +3,12 @@ package ui
 import (
 	"fmt"
 	"image"
+	"slices"
 
 	"github.com/go-gl/mathgl/mgl32"
 
 	"github.com/stlview/stlview/internal/mesh"
+	"github.com/stlview/stlview/internal/render/raster"
 	"github.com/stlview/stlview/internal/render/scene"
 )
 
@@ -63,45 +65,51 @@ func (m *measurement) resolve(g *Game) {
 // pick returns the point of the focused mesh under pixel at of the resting
 // picture, snapped to a vertex within snapPixels when snap is set.
 func (g *Game) pick(at image.Point, snap bool) (mgl32.Vec3, bool, bool) {
-	e := g.view.entry
-	m := e.Mesh()
+	m := g.view.entry.Mesh()
 	if m == nil {
 		return mgl32.Vec3{}, false, false
 	}
 	sv := g.sceneView()
 	f := sv.Frame()
-	hit, ok := g.refiner.Pick(at.X, at.Y)
-	if !ok || hit.Face >= m.Faces() {
-		if !snap {
-			return mgl32.Vec3{}, false, false
-		}
-		// Beside the part: a vertex on its silhouette may still be near.
-		if v, ok := g.snapVertex(at, m, &f); ok {
+	return pickPoint(g.refiner.Pick, m, &f, at, snap)
+}
+
+// hitsAt reads a picture's face ids: the face (of the full mesh) drawn at
+// pixel x, y and its depth.
+type hitsAt func(x, y int) (raster.Hit, bool)
+
+// pickPoint returns the point of m under pixel at of a picture drawn
+// through frame f whose face ids hits reads, and whether it was snapped
+// to a vertex: with snap, to the vertex of a face drawn within snapPixels
+// that projects nearest to at, if one is within snapPixels (beside the
+// part too, so a corner on its outline can be picked). ok is false when
+// nothing is there. Its cost does not depend on m's size.
+func pickPoint(hits hitsAt, m *mesh.Mesh, f *scene.Frame, at image.Point, snap bool) (p mgl32.Vec3, snapped, ok bool) {
+	if snap {
+		if v, ok := snapVertex(hits, at, m, f); ok {
 			return v, true, true
 		}
+	}
+	hit, ok := hits(at.X, at.Y)
+	if !ok || hit.Face >= m.Faces() {
 		return mgl32.Vec3{}, false, false
 	}
-	p := f.Unproject(float32(at.X)+0.5, float32(at.Y)+0.5, hit.Depth)
-	if snap {
-		if v, ok := g.snapVertex(at, m, &f); ok {
-			return v, true, true
-		}
-	}
-	return p, false, true
+	return f.Unproject(float32(at.X)+0.5, float32(at.Y)+0.5, hit.Depth), false, true
 }
 
 // snapVertex returns the vertex of a face shown within snapPixels of at
 // that projects nearest to it, if one is within snapPixels.
-func (g *Game) snapVertex(at image.Point, m *mesh.Mesh, f *scene.Frame) (mgl32.Vec3, bool) {
+func snapVertex(hits hitsAt, at image.Point, m *mesh.Mesh, f *scene.Frame) (mgl32.Vec3, bool) {
 	best, bestD := mgl32.Vec3{}, float32(snapPixels*snapPixels+1)
-	seen := map[int]bool{}
+	var seenBuf [(2*snapPixels + 1) * (2*snapPixels + 1)]int
+	seen := seenBuf[:0] // the faces tried: few, so a list beats a map
 	for dy := -snapPixels; dy <= snapPixels; dy++ {
 		for dx := -snapPixels; dx <= snapPixels; dx++ {
-			hit, ok := g.refiner.Pick(at.X+dx, at.Y+dy)
-			if !ok || hit.Face >= m.Faces() || seen[hit.Face] {
+			hit, ok := hits(at.X+dx, at.Y+dy)
+			if !ok || hit.Face >= m.Faces() || slices.Contains(seen, hit.Face) {
 				continue
 			}
-			seen[hit.Face] = true
+			seen = append(seen, hit.Face)
 			for c := range 3 {
 				v := m.Vertex(m.Corner(hit.Face, c))
 				x, y, _, ok := f.Project(v)
