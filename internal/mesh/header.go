@@ -32,11 +32,12 @@ func DecodeHeader(r io.Reader, size int64) (Header, error) {
 			return Header{}, withPath(err, "")
 		}
 		prefix, _, size, err = readPrefix(zr, -1)
-		if err != nil && !errors.Is(err, ErrTruncated) {
-			return Header{}, withPath(err, "")
+		if err != nil {
+			if !errors.Is(err, ErrTruncated) {
+				return Header{}, withPath(err, "")
+			}
+			size = -1 // cut within its first bytes: judged by what came, as Decode does
 		}
-		// A stream cut within its first bytes is judged by what came, as
-		// Decode does.
 		h.Compressed = true
 	}
 	h.Format, err = detect(prefix, size)
