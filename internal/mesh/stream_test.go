@@ -237,7 +237,7 @@ func TestJunkCostsAConstant(t *testing.T) {
 	const mb = 1 << 20
 	big := int64(64 * mb) // streamed, never held
 	if raceEnabled {
-		big = 8 * mb
+		big = 4 * mb
 	}
 	tests := []struct {
 		name    string
