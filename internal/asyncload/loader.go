@@ -41,6 +41,13 @@ type Config struct {
 	// like Process. An error fails the load.
 	Levels func(ctx context.Context, m *mesh.Mesh, workers int) ([]*mesh.Mesh, error)
 
+	// Preview, if positive, is how many faces the rough preview of a big
+	// binary STL file has: a local binary file of more than four times as
+	// many faces is sampled (mesh.SampleBinary) before it decodes, and
+	// the sample, its faces grown to cover the surface as the whole file
+	// does, is Status.Preview until the load settles. 0: no previews.
+	Preview int
+
 	// Budget, if set, is the memory budget every decode reserves from
 	// before it allocates (mesh.Decoder.Budget): a load that cannot fit
 	// fails with mesh.ErrTooLarge instead of exhausting memory. With a

@@ -75,6 +75,9 @@ func (l *Loader) open(ctx context.Context, j *job) outcome {
 		return l.expand(ctx, j.key)
 	}
 	j.size.Store(fi.Size())
+	if l.cfg.Preview > 0 {
+		j.preview.Store(preview(f, fi.Size(), l.cfg.Preview))
+	}
 	m, err := l.decoder(j).Decode(ctx, &countingReader{r: f, n: &j.read}, fi.Size())
 	return outcome{mesh: m, err: err, size: fi.Size(), modTime: fi.ModTime()}
 }

@@ -186,6 +186,7 @@ func (l *Loader) finish(j *job, out outcome) (Priority, bool) {
 		}
 	}
 	j.stage.Store(uint32(StageNone))
+	j.preview.Store(nil) // the mesh, or its failure, takes its place
 	if out.folder && !l.closed {
 		// Queued under the same lock that settles the folder, so the
 		// folder's Result comes before any of its files' Results.
