@@ -154,12 +154,14 @@ func (g *Game) planGallery(now time.Time) {
 			break
 		}
 		st := gl.state(e)
-		if st.drawn || !e.Loaded() || !gl.visible(gl.cells[i], g) {
+		if st.drawn || !e.Loaded() && e.Preview == nil || !gl.visible(gl.cells[i], g) {
 			continue
 		}
-		m := g.lib.Acquire(e, asyncload.High)
-		if m == nil {
-			continue // loading again: the Store had let it go
+		m := e.Preview // a big file's rough shape until it loads (changed redraws it)
+		if e.Loaded() {
+			if m = g.lib.Acquire(e, asyncload.High); m == nil {
+				continue // loading again: the Store had let it go
+			}
 		}
 		v := g.cellView(i, e, m)
 		cost := facesOf(&v) + viewCost
@@ -233,6 +235,9 @@ func (g *Game) cellView(i int, e *Entry, m *mesh.Mesh) scene.View {
 	vp := gl.cells[i].View.Sub(image.Pt(0, gl.scroll))
 	if !st.fit {
 		aspect := float32(vp.Dx()) / float32(max(1, vp.Dy()))
+		if !e.Loaded() {
+			st.cam = g.initialCamera(m.Bounds, aspect) // a preview: the entry has no bounds yet
+		}
 		st.cam.FitPoints(silhouette(m, e.Levels()), m.Bounds, aspect)
 		st.fit = true
 	}

@@ -294,8 +294,11 @@ func (g *Game) poll(now time.Time) {
 		g.reportFailure(e)
 	}
 	entries := g.lib.Entries()
-	if !g.view.autoFocused && len(entries) == 1 && g.lib.Pending() == 0 && entries[0].Loaded() {
-		g.view.autoFocused = true // a single file opens on its own, full size
+	if !g.view.autoFocused && len(entries) == 1 && g.lib.Pending() <= 1 && entries[0].Kind != asyncload.KindFolder &&
+		(entries[0].Loaded() && g.lib.Pending() == 0 || entries[0].Preview != nil) {
+		// A single file opens on its own, full size: as soon as a big
+		// one's preview is there, so its whole shape shows while it loads.
+		g.view.autoFocused = true
 		g.setFocus(entries[0])
 	}
 	g.view.poll(g)
