@@ -296,7 +296,13 @@ func stripSTL(name string) string {
 func runThumbnail(cfg *config, stderr io.Writer) int {
 	in, out := cfg.paths[0], cfg.paths[1]
 	budget := cfg.budget()
-	m, err := mesh.Decoder{Budget: budget}.ReadFile(context.Background(), in)
+	f, fi, err := asyncload.OpenRegular(in)
+	if err != nil {
+		fmt.Fprintln(stderr, "stlview:", explain.Line(in, err))
+		return exitFailed
+	}
+	defer f.Close() // read-only
+	m, err := mesh.Decoder{Budget: budget, Path: in}.Decode(context.Background(), f, fi.Size())
 	if err != nil {
 		fmt.Fprintln(stderr, "stlview:", explain.Line(in, err))
 		return exitFailed

@@ -3,6 +3,7 @@ package asyncload
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -60,13 +61,33 @@ type SourceError struct {
 }
 
 // Error returns "source: cause", unless the cause names the source
-// already (the decoder's and the file system's errors do).
+// already (the decoder's and the file system's errors do). A URL's
+// password is shown as "xxxxx", wherever it appears.
 func (e *SourceError) Error() string {
 	msg := e.Err.Error()
-	if strings.Contains(msg, e.Source) {
-		return msg
+	if !strings.Contains(msg, e.Source) {
+		msg = e.Source + ": " + msg
 	}
-	return e.Source + ": " + msg
+	if r := Redact(e.Source); r != e.Source {
+		msg = strings.ReplaceAll(msg, e.Source, r)
+	}
+	return msg
+}
+
+// Redact returns source with the password of a URL replaced by "xxxxx";
+// anything else is returned as it is.
+func Redact(source string) string {
+	if !IsURL(source) {
+		return source
+	}
+	u, err := url.Parse(source)
+	if err != nil || u.User == nil {
+		return source
+	}
+	if _, ok := u.User.Password(); !ok {
+		return source
+	}
+	return u.Redacted()
 }
 
 // Unwrap returns the cause.

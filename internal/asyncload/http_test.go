@@ -2,6 +2,7 @@ package asyncload
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -49,6 +50,49 @@ func stlServer(t *testing.T, model []byte) *httptest.Server {
 			}
 		}
 	})
+	mux.HandleFunc("/silent.stl", func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // no headers, ever
+	})
+	mux.HandleFunc("/short.stl", func(w http.ResponseWriter, r *http.Request) {
+		// Promise the whole model, send the first 30 bytes past the
+		// header's count (the decoder has the count it needs much later),
+		// then drop the connection.
+		w.Header().Set("Content-Length", strconv.Itoa(len(model)))
+		w.Write(model[:len(model)/3])
+		w.(http.Flusher).Flush()
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	})
+	ascii := stltest.Encode(t, mesh.Torus(2, 0.5, 6, 5), true) // 60 facets
+	mux.HandleFunc("/short-ascii.stl", func(w http.ResponseWriter, r *http.Request) {
+		// Five whole facets of the 60 promised, then the connection drops.
+		end := 0
+		for range 5 {
+			end += strings.Index(string(ascii[end:]), "endfacet") + len("endfacet\n")
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(ascii)))
+		w.Write(ascii[:end])
+		w.(http.Flusher).Flush()
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+	})
+	mux.HandleFunc("/redirect/", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/redirect/"))
+		if n <= 0 {
+			http.Redirect(w, r, "/model.stl", http.StatusFound)
+			return
+		}
+		http.Redirect(w, r, "/redirect/"+strconv.Itoa(n-1), http.StatusFound)
+	})
+	mux.HandleFunc("/to-ftp", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "ftp://127.0.0.1/model.stl", http.StatusFound)
+	})
+	mux.HandleFunc("/to-missing", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/missing.stl", http.StatusFound)
+	})
 	srv := httptest.NewServer(mux) // /missing.stl: the mux answers 404
 	t.Cleanup(srv.Close)
 	return srv
@@ -70,7 +114,15 @@ func TestHTTP(t *testing.T) {
 		{"not found", "/missing.stl", Config{}, ErrHTTPStatus, "404 Not Found"},
 		{"over the cap, Content-Length", "/model.stl", Config{MaxSize: 100_000}, mesh.ErrTooLarge, "Content-Length"},
 		{"over the cap, chunked", "/chunked.stl", Config{MaxSize: 100_000}, mesh.ErrTooLarge, "100000"},
-		{"timeout", "/slow.stl", Config{HTTPTimeout: 50 * time.Millisecond}, nil, "Timeout"},
+		{"stalled mid-body", "/slow.stl", Config{HTTPTimeout: 50 * time.Millisecond}, nil, "sent nothing"},
+		{"stalled before the headers", "/silent.stl", Config{HTTPTimeout: 50 * time.Millisecond}, nil, "sent nothing"},
+		{"slow but steady", "/drip.stl", Config{HTTPTimeout: 40 * time.Millisecond}, nil, ""},
+		{"shorter than its Content-Length", "/short.stl", Config{}, mesh.ErrTruncated, ""},
+		{"ASCII, shorter than its Content-Length", "/short-ascii.stl", Config{}, mesh.ErrTruncated, ""},
+		{"redirected", "/redirect/1", Config{}, nil, ""},
+		{"redirected too often", "/redirect/6", Config{}, ErrRedirect, "redirects"},
+		{"redirected to ftp", "/to-ftp", Config{}, ErrRedirect, "ftp"},
+		{"redirected to a 404", "/to-missing", Config{}, ErrHTTPStatus, "404"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,10 +146,38 @@ func TestHTTP(t *testing.T) {
 			if tt.wantErr != nil && !errors.Is(r.Err, tt.wantErr) {
 				t.Errorf("error: got %v, want %v", r.Err, tt.wantErr)
 			}
-			if msg := r.Err.Error(); !strings.Contains(msg, url) || !strings.Contains(msg, tt.wantText) {
-				t.Errorf("error %q: want it to name %s and say %q", msg, url, tt.wantText)
+			if msg := r.Err.Error(); !strings.Contains(msg, url+": ") || !strings.Contains(msg, tt.wantText) {
+				t.Errorf("error %q: want it to name the URL given, %s, and say %q", msg, url, tt.wantText)
+			}
+			var se *SourceError
+			if !errors.As(r.Err, &se) || se.Source != url {
+				t.Errorf("error %v: want a *SourceError of %s", r.Err, url)
 			}
 		})
+	}
+}
+
+// TestHTTPErrorsNameTheURL: a password in the URL never shows in an
+// error, and a refused connection says so in a sentence of net's.
+func TestHTTPErrorsNameTheURL(t *testing.T) {
+	t.Parallel()
+	srv := stlServer(t, stltest.Encode(t, mesh.Torus(2, 0.5, 8, 8), false))
+	l := newLoader(t, Config{Workers: 1})
+	secret := strings.Replace(srv.URL, "http://", "http://user:hunter2@", 1) + "/to-missing"
+	r := wait(t, queue(t, l, secret, Normal, QueueOptions{}))
+	if msg := r.Err.Error(); r.State != Failed || strings.Contains(msg, "hunter2") || !strings.Contains(msg, "user:xxxxx@") {
+		t.Errorf("got %v, %q; want a failure that hides the password", r.State, msg)
+	}
+	// A port nothing listens on.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	r = wait(t, queue(t, l, "http://"+addr+"/a.stl", Normal, QueueOptions{}))
+	if msg := r.Err.Error(); r.State != Failed || !strings.Contains(msg, "connection refused") || strings.Contains(msg, `Get "`) {
+		t.Errorf("got %v, %q; want a refused connection, without Go's quoting", r.State, msg)
 	}
 }
 

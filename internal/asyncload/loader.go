@@ -64,7 +64,10 @@ type Config struct {
 	// 0 means mesh.DefaultMaxSize. Local files of known size are not capped.
 	MaxSize int64
 
-	// HTTPTimeout bounds a whole download, body included; 0 means 2 minutes.
+	// HTTPTimeout is how long a download may go without receiving a byte
+	// (waiting for the response's headers, or within its body) before it
+	// fails; 0 means 30 seconds. A slow download that keeps coming is
+	// never cut off. Connecting has its own limit (connectTimeout).
 	HTTPTimeout time.Duration
 
 	// Watch reloads local files when they change on disk. Every local file
@@ -145,7 +148,7 @@ func New(cfg Config) (*Loader, error) {
 		cfg.MaxSize = mesh.DefaultMaxSize
 	}
 	if cfg.HTTPTimeout <= 0 {
-		cfg.HTTPTimeout = 2 * time.Minute
+		cfg.HTTPTimeout = 30 * time.Second
 	}
 	if cfg.Debounce <= 0 {
 		cfg.Debounce = 250 * time.Millisecond
@@ -166,10 +169,7 @@ func New(cfg Config) (*Loader, error) {
 		active: make(map[string]*job),
 		// A transport of our own, so Close can drop its idle connections
 		// (and their goroutines) without touching http.DefaultTransport.
-		client: &http.Client{
-			Transport: http.DefaultTransport.(*http.Transport).Clone(),
-			Timeout:   cfg.HTTPTimeout,
-		},
+		client: newHTTPClient(cfg.HTTPTimeout),
 	}
 	l.work.L = &l.mu
 	if cfg.Watch {

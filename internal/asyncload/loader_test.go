@@ -277,13 +277,21 @@ func TestLoadAgain(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			g := stltest.NewGate("none")
+			// To cancel a load in flight, the gate holds it until the
+			// cancel: a load let go could finish first.
+			hold := "none"
+			if tt.cancel {
+				hold = filepath.Base(tt.source)
+			}
+			g := stltest.NewGate(hold)
 			l := newLoader(t, Config{Workers: 1, Process: g.Process})
 			h1 := queue(t, l, tt.source, Normal, QueueOptions{})
 			if tt.cancel {
+				g.WaitHeld(t, eventually)
 				l.Cancel(h1)
 			}
 			r1 := wait(t, h1)
+			g.Release()
 			if r1.State != tt.first {
 				t.Fatalf("first load: got %v, want %v", r1.State, tt.first)
 			}

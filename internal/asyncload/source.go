@@ -2,6 +2,7 @@ package asyncload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -60,20 +61,22 @@ func IsURL(source string) bool {
 }
 
 // open loads the local file or folder at j.key. The folder test happens
-// here, on the worker, because Queue must not touch the disk.
+// here, on the worker, because Queue must not touch the disk. Only regular
+// files are read: a FIFO, socket or device fails with ErrNotRegular at
+// once, and the open cannot block (see openRegular).
 func (l *Loader) open(ctx context.Context, j *job) outcome {
-	f, err := os.Open(j.key)
-	if err != nil {
-		return outcome{err: err, size: -1}
-	}
-	defer f.Close() // read-only: closing cannot lose data
-	fi, err := f.Stat()
+	fi, err := os.Stat(j.key)
 	if err != nil {
 		return outcome{err: err, size: -1}
 	}
 	if fi.IsDir() {
 		return l.expand(ctx, j.key)
 	}
+	f, fi, err := openRegular(j.key, fi)
+	if err != nil {
+		return outcome{err: err, size: -1}
+	}
+	defer f.Close() // read-only: closing cannot lose data
 	j.size.Store(fi.Size())
 	if l.cfg.Preview > 0 {
 		j.preview.Store(preview(f, fi.Size(), l.cfg.Preview))
@@ -82,9 +85,65 @@ func (l *Loader) open(ctx context.Context, j *job) outcome {
 	return outcome{mesh: m, err: err, size: fi.Size(), modTime: fi.ModTime()}
 }
 
-// expand lists the STL files under dir for the worker to queue.
+// OpenRegular opens the file at name for reading if it is a regular file,
+// and returns it with its info; anything else (a folder, FIFO, socket or
+// device) is refused at once, with ErrNotRegular for the special files,
+// and the open never blocks. The caller closes the file.
+func OpenRegular(name string) (*os.File, os.FileInfo, error) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi.IsDir() {
+		return nil, nil, &os.PathError{Op: "open", Path: name, Err: errors.New("is a folder")}
+	}
+	return openRegular(name, fi)
+}
+
+// openRegular opens the file at name, which Stat described as fi, for
+// reading if it is a regular file, and returns it with its info from the
+// open file. Anything else is an ErrNotRegular error, found before the
+// open; the open itself does not block (openFlags), in case the file was
+// replaced by a FIFO since, which the open file's info then shows.
+func openRegular(name string, fi os.FileInfo) (*os.File, os.FileInfo, error) {
+	if !fi.Mode().IsRegular() {
+		return nil, nil, notRegular(name, fi)
+	}
+	f, err := os.OpenFile(name, openFlags, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = notRegular(name, fi)
+		}
+		return nil, nil, err
+	}
+	return f, fi, nil
+}
+
+// notRegular returns the ErrNotRegular error of name, saying what it is.
+func notRegular(name string, fi os.FileInfo) error {
+	what := "a special file"
+	switch m := fi.Mode(); {
+	case m&os.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case m&os.ModeSocket != 0:
+		what = "a socket"
+	case m&os.ModeCharDevice != 0:
+		what = "a character device"
+	case m&os.ModeDevice != 0:
+		what = "a block device"
+	}
+	return &os.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w: %s", ErrNotRegular, what)}
+}
+
+// expand lists the STL files under dir for the worker to queue. The walk
+// stays inside dir: links that lead out of it are counted, not followed.
 func (l *Loader) expand(ctx context.Context, dir string) outcome {
-	names, err := findSTL(ctx, os.DirFS(dir), ".")
+	w := walker{ctx: ctx, fsys: os.DirFS(dir), confine: dir}
+	names, err := w.find(".")
 	files := make([]string, len(names))
 	for i, name := range names {
 		files[i] = filepath.Join(dir, filepath.FromSlash(name))
@@ -92,7 +151,7 @@ func (l *Loader) expand(ctx context.Context, dir string) outcome {
 	if err == nil && len(files) == 0 {
 		err = ErrNoSTL
 	}
-	return outcome{folder: true, files: files, err: err, size: -1}
+	return outcome{folder: true, files: files, err: err, size: -1, skipped: w.skipped}
 }
 
 // decoder returns the decoder for job j, on the goroutines Loader.next

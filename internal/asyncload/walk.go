@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"strings"
 )
 
@@ -30,7 +31,30 @@ func FindSTL(fsys fs.FS, root string) ([]string, error) {
 
 // findSTL is FindSTL, stopping with ctx's error once ctx is done.
 func findSTL(ctx context.Context, fsys fs.FS, root string) ([]string, error) {
-	fi, err := fs.Stat(fsys, root)
+	w := walker{ctx: ctx, fsys: fsys}
+	return w.find(root)
+}
+
+// walker holds the state of one FindSTL walk. Set ctx and fsys, and
+// confine to keep the walk inside a folder on disk, then call find once.
+type walker struct {
+	ctx  context.Context
+	fsys fs.FS
+	// confine, when set, is the folder on disk that fsys is (os.DirFS):
+	// symbolic links whose targets lie outside it are not followed, and
+	// counted in skipped.
+	confine string
+	realDir string // confine with its own links resolved
+
+	seen    map[fileID]bool // directories entered, by device and inode
+	files   []string
+	errs    []error // directories that could not be read
+	skipped int     // links that lead out of confine
+}
+
+// find walks from root; see FindSTL.
+func (w *walker) find(root string) ([]string, error) {
+	fi, err := fs.Stat(w.fsys, root)
 	if err != nil {
 		return nil, err
 	}
@@ -40,20 +64,30 @@ func findSTL(ctx context.Context, fsys fs.FS, root string) ([]string, error) {
 		}
 		return nil, nil
 	}
-	w := walker{ctx: ctx, fsys: fsys, seen: make(map[fileID]bool)}
+	if w.confine != "" {
+		if w.realDir, err = filepath.EvalSymlinks(w.confine); err != nil {
+			return nil, err
+		}
+	}
+	w.seen = make(map[fileID]bool)
 	if err := w.dir(root, fi); err != nil {
 		return w.files, err
 	}
 	return w.files, errors.Join(w.errs...)
 }
 
-// walker holds the state of one FindSTL walk.
-type walker struct {
-	ctx   context.Context
-	fsys  fs.FS
-	seen  map[fileID]bool // directories entered, by device and inode
-	files []string
-	errs  []error // directories that could not be read
+// inside reports whether the link at fsys path name leads to a place
+// inside the confining folder (always, with no confine).
+func (w *walker) inside(name string) bool {
+	if w.confine == "" {
+		return true
+	}
+	target, err := filepath.EvalSymlinks(filepath.Join(w.confine, filepath.FromSlash(name)))
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(w.realDir, target)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // dir collects the STL files under the directory name, whose info is fi.
@@ -113,6 +147,13 @@ func (w *walker) follow(name string, e fs.DirEntry) (fs.FileInfo, error) {
 	info, err := fs.Stat(w.fsys, name) // follows the link
 	if err != nil {
 		return nil, nil // dangling: nothing to load there
+	}
+	if !info.IsDir() && !IsSTLName(e.Name()) {
+		return nil, nil
+	}
+	if !w.inside(name) {
+		w.skipped++ // out of the folder given: not followed
+		return nil, nil
 	}
 	if _, ok := idOf(info); info.IsDir() && !ok {
 		return nil, nil // without an identity, a loop could not be seen

@@ -128,3 +128,41 @@ func TestFolderErrors(t *testing.T) {
 		t.Errorf("empty folder: got %v, %v, mesh %v; want failed, ErrNoSTL, no mesh (no fallback for folders)", r.State, r.Err, r.Mesh)
 	}
 }
+
+// TestFolderStaysInside: links that lead out of the folder given are not
+// followed but counted; links within it are followed.
+func TestFolderStaysInside(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "parts")
+	stltest.WriteTorus(t, parent, "outside.stl", 4)
+	stltest.WriteTorus(t, parent, "elsewhere/far.stl", 4)
+	stltest.WriteTorus(t, dir, "a.stl", 4)
+	stltest.WriteTorus(t, dir, "sub/b.stl", 4)
+	symlink(t, "..", filepath.Join(dir, "up"))                                  // the parent folder
+	symlink(t, filepath.Join(parent, "elsewhere"), filepath.Join(dir, "far"))   // a folder beside it
+	symlink(t, "../outside.stl", filepath.Join(dir, "outside.stl"))             // a file beside it
+	symlink(t, filepath.Join(dir, "sub", "b.stl"), filepath.Join(dir, "c.stl")) // a file inside: followed
+	symlink(t, "sub", filepath.Join(dir, "same"))                               // a folder inside: followed
+	symlink(t, "../notes.txt", filepath.Join(dir, "notes.txt"))                 // not an STL name: ignored, not counted
+
+	l := newLoader(t, Config{Workers: 2})
+	r := wait(t, queue(t, l, dir, High, QueueOptions{}))
+	if r.State != Completed {
+		t.Fatalf("got %v (%v), want completed", r.State, r.Err)
+	}
+	var got []string
+	for _, h := range r.Children {
+		rel, _ := filepath.Rel(dir, h.Source())
+		got = append(got, filepath.ToSlash(rel))
+		wait(t, h)
+	}
+	// same and sub are one folder, walked once, under the first name.
+	want := []string{"a.stl", "c.stl", "same/b.stl"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got files %v, want %v", got, want)
+	}
+	if r.Skipped != 3 {
+		t.Errorf("got %d links skipped, want 3 (up, far, outside.stl)", r.Skipped)
+	}
+}

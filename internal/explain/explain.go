@@ -38,7 +38,7 @@ func Line(source string, err error) string {
 // or quoted when it holds control characters or leading or trailing
 // spaces, and with the password of a URL hidden.
 func Name(source string) string {
-	source = Redact(source)
+	source = asyncload.Redact(source)
 	for _, r := range source {
 		if unicode.IsControl(r) || r == unicode.ReplacementChar {
 			return strconv.Quote(source)
@@ -48,19 +48,6 @@ func Name(source string) string {
 		return strconv.Quote(source)
 	}
 	return source
-}
-
-// Redact returns source with the password of a URL replaced by "xxxxx";
-// other sources are returned as they are.
-func Redact(source string) string {
-	if !asyncload.IsURL(source) {
-		return source
-	}
-	u, err := url.Parse(source)
-	if err != nil || u.User == nil {
-		return source
-	}
-	return u.Redacted()
 }
 
 // Error returns what is wrong, for a line that names the source already:
