@@ -122,16 +122,17 @@ uninstall:
 	$(update-caches)
 
 # update-caches refreshes the MIME database, the desktop files' MIME cache
-# and the icon cache of DATADIR, each where its tool exists; the icon cache
+# and the icon cache of DATADIR, each where its tool and its folder exist
+# (uninstall from a PREFIX never installed to is quiet); the icon cache
 # only where the theme has an index or a cache already (a user's
 # ~/.local/share/icons/hicolor has neither, and a cache that nothing keeps
 # up to date would hide icons installed later). Nothing under DESTDIR.
 define update-caches
 @if [ -z "$(DESTDIR)" ]; then \
-	if command -v update-mime-database >/dev/null 2>&1; then \
+	if command -v update-mime-database >/dev/null 2>&1 && [ -d "$(DATADIR)/mime/packages" ]; then \
 		echo "update-mime-database $(DATADIR)/mime"; update-mime-database "$(DATADIR)/mime" || exit 1; \
 	fi; \
-	if command -v update-desktop-database >/dev/null 2>&1; then \
+	if command -v update-desktop-database >/dev/null 2>&1 && [ -d "$(DATADIR)/applications" ]; then \
 		echo "update-desktop-database $(DATADIR)/applications"; update-desktop-database -q "$(DATADIR)/applications" || exit 1; \
 	fi; \
 	if command -v gtk-update-icon-cache >/dev/null 2>&1 && \

@@ -215,3 +215,13 @@ func TestInstallTildePrefix(t *testing.T) {
 		t.Errorf("make -n install PREFIX=~/.local still has a tilde:\n%s", out)
 	}
 }
+
+// TestUninstallNotInstalled runs make uninstall for a PREFIX that was
+// never installed to: it succeeds and makes nothing there.
+func TestUninstallNotInstalled(t *testing.T) {
+	prefix := filepath.Join(t.TempDir(), "never")
+	runMake(t, nil, "PREFIX="+prefix, "uninstall")
+	if _, err := os.Lstat(prefix); err == nil {
+		t.Errorf("make uninstall made %s", prefix)
+	}
+}
