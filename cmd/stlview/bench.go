@@ -44,13 +44,16 @@ func runBench(cfg *config, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "stlview:", explain.Line(e.source, e.err))
 		code = exitFailed
 	}
+	budget := cfg.budget()
 	var good []string
 	for _, f := range files {
-		if _, err := (mesh.Decoder{}).ReadFile(context.Background(), f.path); err != nil {
+		m, err := (mesh.Decoder{Budget: budget}).ReadFile(context.Background(), f.path)
+		if err != nil {
 			fmt.Fprintln(stderr, "stlview:", explain.Line(f.path, err))
 			code = exitFailed
 			continue
 		}
+		budget.Release(m.SizeBytes())
 		good = append(good, f.path)
 	}
 	if len(good) == 0 {
@@ -61,7 +64,7 @@ func runBench(cfg *config, stdout, stderr io.Writer) int {
 	if len(workers) == 0 {
 		workers = []int{1, runtime.NumCPU()}
 	}
-	rows, err := asyncload.Bench(context.Background(), good, workers, benchRuns)
+	rows, err := asyncload.Bench(context.Background(), good, workers, benchRuns, budget)
 	if err != nil {
 		fmt.Fprintln(stderr, "stlview:", explain.Error(err))
 		return exitFailed

@@ -40,7 +40,7 @@ type BenchRow struct {
 // with them. The heap is collected before each pass, so no pass pays for
 // another's garbage. Any load error ends the benchmark with that error
 // (check the files first). The caller owns the rows.
-func Bench(ctx context.Context, files []string, workers []int, runs int) ([]BenchRow, error) {
+func Bench(ctx context.Context, files []string, workers []int, runs int, budget *Budget) ([]BenchRow, error) {
 	runs = max(1, runs)
 	var bytes int64
 	for _, name := range files {
@@ -77,7 +77,7 @@ func Bench(ctx context.Context, files []string, workers []int, runs int) ([]Benc
 		return times, nil
 	}
 
-	times, err := measure(func() (time.Duration, error) { return benchSync(ctx, files) })
+	times, err := measure(func() (time.Duration, error) { return benchSync(ctx, files, budget) })
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func Bench(ctx context.Context, files []string, workers []int, runs int) ([]Benc
 		if n <= 0 {
 			return nil, fmt.Errorf("asyncload: Bench: %w: %d workers", ErrInvalid, n)
 		}
-		times, err := measure(func() (time.Duration, error) { return benchLoader(ctx, files, n) })
+		times, err := measure(func() (time.Duration, error) { return benchLoader(ctx, files, n, budget) })
 		if err != nil {
 			return nil, err
 		}
@@ -99,12 +99,24 @@ func Bench(ctx context.Context, files []string, workers []int, runs int) ([]Benc
 }
 
 // benchSync decodes files one after another on this goroutine and returns
-// the wall time, keeping the meshes until the end.
-func benchSync(ctx context.Context, files []string) (time.Duration, error) {
+// the wall time, keeping the meshes (and their reservations from budget,
+// when not nil) until the end.
+func benchSync(ctx context.Context, files []string, budget *Budget) (time.Duration, error) {
 	meshes := make([]*mesh.Mesh, len(files)) // kept, as the Loader passes keep theirs
+	d := mesh.Decoder{Workers: 1}
+	if budget != nil {
+		d.Budget = budget
+		defer func() {
+			for _, m := range meshes {
+				if m != nil {
+					budget.Release(m.SizeBytes())
+				}
+			}
+		}()
+	}
 	start := time.Now()
 	for i, name := range files {
-		m, err := (mesh.Decoder{Workers: 1}).ReadFile(ctx, name)
+		m, err := d.ReadFile(ctx, name)
 		if err != nil {
 			return 0, err
 		}
@@ -115,12 +127,18 @@ func benchSync(ctx context.Context, files []string) (time.Duration, error) {
 
 // benchLoader loads files on a new Loader of n workers and returns the
 // wall time from the first Queue to the last load's end.
-func benchLoader(ctx context.Context, files []string, n int) (time.Duration, error) {
-	l, err := New(Config{Workers: n})
+func benchLoader(ctx context.Context, files []string, n int, budget *Budget) (time.Duration, error) {
+	l, err := New(Config{Workers: n, Budget: budget})
 	if err != nil {
 		return 0, err
 	}
 	defer l.Close()
+	var results []Result
+	defer func() {
+		for _, r := range results {
+			r.Release()
+		}
+	}()
 	start := time.Now()
 	for _, h := range l.QueueBatch(files, Normal) {
 		select {
@@ -128,7 +146,9 @@ func benchLoader(ctx context.Context, files []string, n int) (time.Duration, err
 		case <-ctx.Done():
 			return 0, ctx.Err()
 		}
-		if r, _ := h.Result(); r.Err != nil {
+		r, _ := h.Result()
+		results = append(results, r)
+		if r.Err != nil {
 			return 0, r.Err
 		}
 	}

@@ -3,6 +3,7 @@ package asyncload
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -21,9 +22,13 @@ func TestBench(t *testing.T) {
 	for i := range 4 {
 		files = append(files, stltest.WriteTorus(t, dir, fmt.Sprintf("%d.stl", i), 10))
 	}
-	rows, err := Bench(context.Background(), files, []int{1, 2}, 3)
+	budget := NewBudget(64<<20, "--cache-mb")
+	rows, err := Bench(context.Background(), files, []int{1, 2}, 3, budget)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if budget.Used() != 0 {
+		t.Errorf("after Bench, %d bytes of the budget are still reserved", budget.Used())
 	}
 	want := []struct {
 		method  string
@@ -49,11 +54,15 @@ func TestBench(t *testing.T) {
 	}
 
 	bad := append(files, filepath.Join(dir, "missing.stl"))
-	if _, err := Bench(context.Background(), bad, []int{1}, 1); err == nil {
+	if _, err := Bench(context.Background(), bad, []int{1}, 1, nil); err == nil {
 		t.Error("Bench with a missing file: got no error")
 	}
-	if _, err := Bench(context.Background(), files, []int{0}, 1); err == nil {
+	if _, err := Bench(context.Background(), files, []int{0}, 1, nil); err == nil {
 		t.Error("Bench with 0 workers: got no error")
+	}
+	// A budget too small for one file fails the run.
+	if _, err := Bench(context.Background(), files, []int{1}, 1, NewBudget(1000, "--cache-mb")); !errors.Is(err, mesh.ErrTooLarge) {
+		t.Errorf("Bench over its budget: got %v, want mesh.ErrTooLarge", err)
 	}
 }
 
@@ -70,7 +79,7 @@ func makeBenchFiles(b *testing.B, n int) ([]string, int64) {
 	for i := range files {
 		files[i] = stltest.WriteFile(b, dir, fmt.Sprintf("part%03d.stl", i), buf.Bytes())
 	}
-	if _, err := Bench(context.Background(), files[:1], nil, 1); err != nil { // also warms the page cache
+	if _, err := Bench(context.Background(), files[:1], nil, 1, nil); err != nil { // also warms the page cache
 		b.Fatal(err)
 	}
 	return files, int64(n * buf.Len())

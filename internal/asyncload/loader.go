@@ -195,7 +195,9 @@ func New(cfg Config) (*Loader, error) {
 // and idle HTTP connections, so no goroutine of the loader remains. Results
 // already settled can still be taken with PollCompleted. Queue fails with
 // ErrClosed afterwards. Close returns the watcher's close error, if any;
-// calling it again does nothing and returns nil.
+// calling it again does nothing and returns nil. It never waits longer
+// than a few seconds: a worker blocked in a read that does not return is
+// left behind, and Close says so in its error.
 func (l *Loader) Close() error {
 	l.mu.Lock()
 	if l.closed {
@@ -211,7 +213,20 @@ func (l *Loader) Close() error {
 	l.work.Broadcast() // wake idle workers so they see closed
 	l.mu.Unlock()
 
-	l.workers.Wait()
+	// Cancelled loads stop within moments: opens do not block and
+	// downloads watch their context. A worker stuck in a read that never
+	// returns (a hung network file system) is left behind rather than
+	// keep the program from exiting.
+	stopped := make(chan struct{})
+	go func() {
+		l.workers.Wait()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(closeWait):
+		return fmt.Errorf("asyncload: Close: a worker is still blocked in I/O after %v; it is left behind", closeWait)
+	}
 	var err error
 	if l.watch != nil {
 		err = l.watch.close()
@@ -219,6 +234,9 @@ func (l *Loader) Close() error {
 	l.client.CloseIdleConnections()
 	return err
 }
+
+// closeWait is how long Close waits for the workers to stop.
+const closeWait = 3 * time.Second
 
 // Queue asks for source to be loaded at priority p and returns its handle
 // at once: it does no I/O. source is a path to an STL file (plain or
