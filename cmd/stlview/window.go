@@ -13,6 +13,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 
+	"github.com/stlview/stlview/assets"
 	"github.com/stlview/stlview/internal/asyncload"
 	"github.com/stlview/stlview/internal/explain"
 	"github.com/stlview/stlview/internal/lod"
@@ -96,6 +97,7 @@ func runWindow(cfg *config, stderr io.Writer) int {
 	}
 	ebiten.SetWindowSize(cfg.size.X, cfg.size.Y)
 	ebiten.SetWindowTitle("stlview")
+	ebiten.SetWindowIcon(assets.Icons())
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetScreenClearedEveryFrame(false) // the 3D layer covers the screen
 	err = ebiten.RunGameWithOptions(g, &ebiten.RunGameOptions{X11ClassName: "stlview", X11InstanceName: "stlview"})
