@@ -50,6 +50,20 @@ func stlServer(t *testing.T, model []byte) *httptest.Server {
 			}
 		}
 	})
+	mux.HandleFunc("/steady.stl", func(w http.ResponseWriter, r *http.Request) {
+		// Ten pieces 30 ms apart: the whole takes twice the test's idle
+		// timeout, each pause a fifth of it.
+		w.Header().Set("Content-Length", strconv.Itoa(len(model)))
+		for i := 0; i < len(model); i += len(model) / 10 {
+			w.Write(model[i:min(i+len(model)/10, len(model))])
+			w.(http.Flusher).Flush()
+			select {
+			case <-time.After(30 * time.Millisecond):
+			case <-r.Context().Done():
+				return
+			}
+		}
+	})
 	mux.HandleFunc("/silent.stl", func(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done() // no headers, ever
 	})
@@ -116,7 +130,7 @@ func TestHTTP(t *testing.T) {
 		{"over the cap, chunked", "/chunked.stl", Config{MaxSize: 100_000}, mesh.ErrTooLarge, "100000"},
 		{"stalled mid-body", "/slow.stl", Config{HTTPTimeout: 50 * time.Millisecond}, nil, "sent nothing"},
 		{"stalled before the headers", "/silent.stl", Config{HTTPTimeout: 50 * time.Millisecond}, nil, "sent nothing"},
-		{"slow but steady", "/drip.stl", Config{HTTPTimeout: 40 * time.Millisecond}, nil, ""},
+		{"slow but steady", "/steady.stl", Config{HTTPTimeout: 150 * time.Millisecond}, nil, ""},
 		{"shorter than its Content-Length", "/short.stl", Config{}, mesh.ErrTruncated, ""},
 		{"ASCII, shorter than its Content-Length", "/short-ascii.stl", Config{}, mesh.ErrTruncated, ""},
 		{"redirected", "/redirect/1", Config{}, nil, ""},

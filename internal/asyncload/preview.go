@@ -12,24 +12,27 @@ import (
 // Previews: a big binary file is sampled before it decodes, a few
 // thousand reads spread over it, and the sample is shown until the mesh
 // is ready, so the whole shape is on screen within a fraction of the
-// decode's time. A sample of one face in k leaves gaps a k-th of the
-// surface wide; each sampled face is grown about its centre by √k, so
-// that the faces together cover about the area the file's faces do, as
-// splats cover a surface. Faces that would then grow beyond
+// decode's time. A sample of one face in k covers a k-th of the surface;
+// each sampled face is grown about its centre by 2√k, four times the area
+// of the faces it stands for, so that the faces together cover the
+// surface with few gaps (the picks are random, so some places get fewer),
+// as splats cover a surface. Faces that would then grow beyond
 // maxGrownEdge of the part's size are grown less: a part's few big
 // faces would otherwise jut out of it.
 
 // maxGrowth bounds how much a preview's face is grown.
-const maxGrowth = 8
+const maxGrowth = 12
 
 // maxGrownEdge is the longest edge a grown face may reach, as a fraction
 // of the sample's bounding diagonal.
 const maxGrownEdge = 1.0 / 64
 
-// preview returns the rough mesh of the binary STL r of size bytes, of
-// about faces faces, or nil when r is not a binary file of more than four
-// times as many faces (or cannot be read).
-func preview(r io.ReaderAt, size int64, faces int) *mesh.Mesh {
+// Preview returns the rough mesh of the binary STL r of size bytes, of
+// about faces faces, its faces grown to cover the surface as the file's
+// do, or nil when r is not a binary file of more than four times as many
+// faces (or cannot be read). A small picture of a big file (a thumbnail)
+// can be drawn from it.
+func Preview(r io.ReaderAt, size int64, faces int) *mesh.Mesh {
 	if size < 84+50*4*int64(faces) {
 		return nil
 	}
@@ -37,7 +40,7 @@ func preview(r io.ReaderAt, size int64, faces int) *mesh.Mesh {
 	if err != nil || s.Faces() == 0 || s.FacesRead <= 4*faces {
 		return nil
 	}
-	grow(s, float32(math.Sqrt(float64(s.FacesRead)/float64(s.Faces()))))
+	grow(s, 2*float32(math.Sqrt(float64(s.FacesRead)/float64(s.Faces()))))
 	return s
 }
 

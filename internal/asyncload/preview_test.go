@@ -91,8 +91,8 @@ func TestGrow(t *testing.T) {
 	if d := b.Sub(a).Len(); math.Abs(float64(d)-640) > 1e-3 {
 		t.Errorf("big face: edge %v, want 640 (not grown)", d)
 	}
-	// preview refuses what it cannot sample.
-	if p := preview(bytes.NewReader([]byte("solid x\nendsolid x\n")), 19, 10); p != nil {
+	// Preview refuses what it cannot sample.
+	if p := Preview(bytes.NewReader([]byte("solid x\nendsolid x\n")), 19, 10); p != nil {
 		t.Error("a preview of an ASCII file")
 	}
 }

@@ -79,7 +79,7 @@ func (l *Loader) open(ctx context.Context, j *job) outcome {
 	defer f.Close() // read-only: closing cannot lose data
 	j.size.Store(fi.Size())
 	if l.cfg.Preview > 0 {
-		j.preview.Store(preview(f, fi.Size(), l.cfg.Preview))
+		j.preview.Store(Preview(f, fi.Size(), l.cfg.Preview))
 	}
 	m, err := l.decoder(j).Decode(ctx, &countingReader{r: f, n: &j.read}, fi.Size())
 	return outcome{mesh: m, err: err, size: fi.Size(), modTime: fi.ModTime()}

@@ -8,27 +8,30 @@ import (
 	"math"
 )
 
-// sampleBlock is how many consecutive records SampleBinary reads at a
-// time: one read of 3,200 bytes, so a sample of a big file costs a few
-// thousand reads, not one per face.
-const sampleBlock = 64
+// sampleChunk is how many records SampleBinary reads at a time: about a
+// megabyte.
+const sampleChunk = 20_000
 
 // ErrNotSampled is returned by SampleBinary for input it cannot sample: not
 // a binary STL whose triangle count accounts for its size exactly.
 var ErrNotSampled = errors.New("mesh: not a binary STL that can be sampled")
 
 // SampleBinary returns about faces faces spread evenly over the binary STL
-// r of size bytes, read in blocks of consecutive records, without reading
-// the rest: a rough mesh of the whole shape to show while the file
-// decodes. It needs random access, so r is typically an *os.File.
+// r of size bytes: one record picked at random in each stretch of
+// count/faces records, so the faces left out leave gaps of the same size
+// all over the part, whatever order the file lists its faces in (reading
+// runs of records instead would leave stripes). It reads the file in
+// chunks of about a megabyte and decodes only the records it picks: a
+// rough mesh of the whole shape, to show while the file decodes or to draw
+// a thumbnail from, at the cost of reading the file's bytes.
 //
 // It returns ErrNotSampled when r is not a binary STL whose count
 // accounts for its size exactly (ASCII, gzip, trailing bytes, a damaged
 // count), and the read's error if one fails. A file of at most faces faces
 // is read whole. Faces with a coordinate that is not finite are left out,
 // as Decode drops them. The sample is a soup with normals computed and
-// bounds set; its FacesRead is the file's count. It never allocates more
-// than 48 bytes per face asked for.
+// bounds set; its FacesRead is the file's count. It allocates at most 48
+// bytes per face asked for, and a megabyte.
 func SampleBinary(r io.ReaderAt, size int64, faces int) (*Mesh, error) {
 	var head [countEnd]byte
 	if _, err := r.ReadAt(head[:], 0); err != nil {
@@ -41,35 +44,40 @@ func SampleBinary(r io.ReaderAt, size int64, faces int) (*Mesh, error) {
 	if countEnd+recordSize*count != size || count == 0 || faces <= 0 {
 		return nil, ErrNotSampled
 	}
-	blocks := (min(int64(faces), count) + sampleBlock - 1) / sampleBlock
-	pos := make([]float32, 0, 9*blocks*sampleBlock)
-	buf := make([]byte, sampleBlock*recordSize)
-	for b := range blocks {
-		// Block b starts somewhere in the b-th of blocks equal stretches
-		// of the file, at a pseudo-random place: blocks at a fixed stride
-		// would alias with the rows of a generated or scanned mesh and
-		// show one side of it. When the file is read whole they tile it.
-		first := b * sampleBlock
-		if stretch := count / blocks; stretch > sampleBlock {
-			first = b*count/blocks + int64(mix(uint64(b))%uint64(stretch-sampleBlock))
+	n := min(int64(faces), count)
+	pos := make([]float32, 0, 9*n)
+	buf := make([]byte, sampleChunk*recordSize)
+	// Stretch k of the n holds records [k·count/n, (k+1)·count/n); its
+	// pick is at a pseudo-random place in it.
+	pick := func(k int64) int64 {
+		lo, hi := k*count/n, (k+1)*count/n
+		return lo + int64(mix(uint64(k))%uint64(hi-lo))
+	}
+	k, next := int64(0), pick(0)
+	for first := int64(0); first < count && k < n; first += sampleChunk {
+		if next >= first+sampleChunk {
+			continue // nothing picked in this chunk: skip reading it
 		}
-		n := min(sampleBlock, count-first)
-		chunk := buf[:n*recordSize]
+		m := min(sampleChunk, count-first)
+		chunk := buf[:m*recordSize]
 		if _, err := r.ReadAt(chunk, countEnd+first*recordSize); err != nil {
 			return nil, fmt.Errorf("mesh: sampling at byte %d: %w", countEnd+first*recordSize, err)
 		}
-		for rec := range int(n) {
-			off := rec*recordSize + 12 // past the stored normal
+		for ; k < n && next < first+m; k++ {
+			off := int(next-first)*recordSize + 12 // past the stored normal
 			var v [9]float32
 			ok := true
-			for k := range v {
-				v[k] = math.Float32frombits(binary.LittleEndian.Uint32(chunk[off+4*k:]))
-				if math.IsNaN(float64(v[k])) || math.IsInf(float64(v[k]), 0) {
+			for i := range v {
+				v[i] = math.Float32frombits(binary.LittleEndian.Uint32(chunk[off+4*i:]))
+				if math.IsNaN(float64(v[i])) || math.IsInf(float64(v[i]), 0) {
 					ok = false
 				}
 			}
 			if ok {
 				pos = append(pos, v[:]...)
+			}
+			if k+1 < n {
+				next = pick(k + 1)
 			}
 		}
 	}
