@@ -28,9 +28,16 @@ type framePlan struct {
 	pins []*asyncload.Entry // what must not be evicted while the plan holds
 }
 
-// planFrame plans the next frame.
+// planFrame plans the next frame. A plan Draw has not carried out yet is
+// kept as it is: when frames are slow Ebitengine calls Update more often
+// than Draw, and the pictures planned (cells marked drawn, a refined
+// picture taken) would otherwise never reach the screen.
 func (g *Game) planFrame(now time.Time) {
 	p := &g.plan
+	if p.pending() {
+		p.ops = g.hudOps(now)
+		return
+	}
 	p.views, p.faces, p.moving, p.present, p.presentFull = p.views[:0], 0, false, false, false
 	prevPins := p.pins
 	p.pins = nil
@@ -51,6 +58,11 @@ func (g *Game) planFrame(now time.Time) {
 	}
 	g.updatePins(prevPins)
 	p.ops = g.hudOps(now)
+}
+
+// pending reports whether the plan holds drawing that Draw has not done.
+func (p *framePlan) pending() bool {
+	return len(p.views) > 0 || p.present || p.grab || p.calibrate
 }
 
 // pin keeps se from eviction while the plan holds; nil does nothing.
