@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sync"
 
 	"github.com/stlview/stlview/internal/analysis"
 	"github.com/stlview/stlview/internal/asyncload"
@@ -77,6 +78,11 @@ type folderRecord struct {
 // error as "stlview: PATH: what is wrong" (with --json they stay in the
 // JSON, and standard error gets a summary). It returns exitFailed if any
 // source failed.
+//
+// Lines come in the order of the command line, a folder's files sorted,
+// but each file is measured as soon as it loads and its mesh let go then:
+// a file waiting for its turn to be printed holds a line, not a mesh, so
+// files that fit the memory budget one by one never fail for being many.
 func runInfo(cfg *config, stdout, stderr io.Writer) int {
 	budget := cfg.budget()
 	l, err := asyncload.New(asyncload.Config{Workers: cfg.loaderWorkers(), Indexed: true, Budget: budget, HTTPTimeout: cfg.httpIdle})
@@ -88,12 +94,12 @@ func runInfo(cfg *config, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	failed, total := 0, 0
-	loadAll(l, cfg.paths, asyncload.Normal, func(r asyncload.Result) {
-		defer r.Release()
-		if r.Kind == asyncload.KindFolder && r.Err == nil {
+	print := func(sl *infoSlot) {
+		r := &sl.result
+		if sl.folder {
 			if r.Skipped > 0 {
 				if cfg.json {
-					enc.Encode(folderRecord{Path: r.Source, Folder: true, Skipped: r.Skipped})
+					enc.Encode(folderRecord{Path: asyncload.Redact(r.Source), Folder: true, Skipped: r.Skipped})
 				} else {
 					fmt.Fprintf(stderr, "stlview: %s: skipped %d %s that lead outside it\n", explain.Name(r.Source), r.Skipped, plural(r.Skipped, "link", "links"))
 				}
@@ -101,7 +107,7 @@ func runInfo(cfg *config, stdout, stderr io.Writer) int {
 			return
 		}
 		total++
-		rec := newInfoRecord(r, cfg.check)
+		rec := sl.rec
 		if !rec.OK {
 			failed++
 		}
@@ -116,7 +122,9 @@ func runInfo(cfg *config, stdout, stderr io.Writer) int {
 		default:
 			fmt.Fprintln(stdout, rec.text(cfg.units, cfg.check))
 		}
-	})
+	}
+	measure := func(r asyncload.Result) infoRecord { return newInfoRecord(r, cfg.check) }
+	inOrder(l, l.QueueBatch(cfg.paths, asyncload.Normal), measure, print)
 	if failed > 0 {
 		if cfg.json {
 			fmt.Fprintf(stderr, "stlview: %d of %d %s failed\n", failed, total, plural(total, "source", "sources"))
@@ -126,10 +134,85 @@ func runInfo(cfg *config, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// infoSlot is one source's place in --info's output.
+type infoSlot struct {
+	result   asyncload.Result // settled, its mesh let go
+	folder   bool
+	rec      infoRecord // a file's record
+	children []*infoSlot
+	done     chan struct{} // closed once the fields above are set
+}
+
+// inOrder waits for the loads of handles (and of the files of folders
+// among them) and calls measure on each file's result as soon as it
+// settles, at most NumCPU at a time, releasing its mesh right after; then
+// it calls print for each source in order (a folder before its files),
+// on the caller's goroutine. Results are drained from l as they come, so
+// l keeps no mesh either.
+func inOrder(l *asyncload.Loader, handles []*asyncload.Handle, measure func(asyncload.Result) infoRecord, print func(*infoSlot)) {
+	sem := make(chan struct{}, runtime.NumCPU())
+	settled := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	var watch func(h *asyncload.Handle) *infoSlot
+	watch = func(h *asyncload.Handle) *infoSlot {
+		sl := &infoSlot{done: make(chan struct{})}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-h.Done()
+			r, _ := h.Result()
+			if r.Kind == asyncload.KindFolder && r.Err == nil {
+				sl.folder = true
+				for _, c := range r.Children {
+					sl.children = append(sl.children, watch(c))
+				}
+			} else {
+				sem <- struct{}{}
+				sl.rec = measure(r)
+				<-sem
+			}
+			r.Release()
+			r.Mesh, r.Children = nil, nil
+			sl.result = r
+			close(sl.done)
+			select {
+			case settled <- struct{}{}:
+			default:
+			}
+		}()
+		return sl
+	}
+	var top []*infoSlot
+	for _, h := range handles {
+		top = append(top, watch(h))
+	}
+	var drained []asyncload.Result
+	var walk func([]*infoSlot)
+	walk = func(slots []*infoSlot) {
+		for _, sl := range slots {
+			for {
+				select {
+				case <-sl.done:
+				case <-settled:
+					drained = l.PollCompleted(drained[:0])
+					clear(drained) // the slots have their results: drop the loader's copies
+					continue
+				}
+				break
+			}
+			print(sl)
+			walk(sl.children)
+		}
+	}
+	walk(top)
+	wg.Wait()
+	clear(l.PollCompleted(drained[:0]))
+}
+
 // newInfoRecord describes a result; the mesh's analysis measures area,
 // volume and, with check, the topology.
 func newInfoRecord(r asyncload.Result, check bool) infoRecord {
-	rec := infoRecord{Path: r.Source, OK: r.Err == nil, Bytes: max(r.Size, r.Bytes), MS: float64(r.Duration.Microseconds()) / 1000}
+	rec := infoRecord{Path: asyncload.Redact(r.Source), OK: r.Err == nil, Bytes: max(r.Size, r.Bytes), MS: float64(r.Duration.Microseconds()) / 1000}
 	if r.Size >= 0 {
 		rec.Bytes = r.Size
 	}

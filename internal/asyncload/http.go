@@ -33,7 +33,7 @@ func newHTTPClient(idle time.Duration) *http.Client {
 	return &http.Client{
 		Transport: t,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxRedirects {
+			if len(via) > maxRedirects {
 				return fmt.Errorf("%w: more than %d redirects", ErrRedirect, maxRedirects)
 			}
 			if s := req.URL.Scheme; s != "http" && s != "https" {

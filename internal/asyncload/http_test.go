@@ -134,7 +134,8 @@ func TestHTTP(t *testing.T) {
 		{"shorter than its Content-Length", "/short.stl", Config{}, mesh.ErrTruncated, ""},
 		{"ASCII, shorter than its Content-Length", "/short-ascii.stl", Config{}, mesh.ErrTruncated, ""},
 		{"redirected", "/redirect/1", Config{}, nil, ""},
-		{"redirected too often", "/redirect/6", Config{}, ErrRedirect, "redirects"},
+		{"redirected five times", "/redirect/4", Config{}, nil, ""},
+		{"redirected too often", "/redirect/5", Config{}, ErrRedirect, "redirects"},
 		{"redirected to ftp", "/to-ftp", Config{}, ErrRedirect, "ftp"},
 		{"redirected to a 404", "/to-missing", Config{}, ErrHTTPStatus, "404"},
 	}

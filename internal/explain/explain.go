@@ -73,11 +73,12 @@ func Error(err error) string {
 		fe  *fs.PathError
 		ne  net.Error
 	)
+	var oe *net.OpError
 	switch {
-	case errors.As(err, &be):
-		return be.Error() // the decoder's own wording, where it adds the count, comes with pe below
 	case errors.As(err, &pe):
-		return parseError(pe)
+		return parseError(pe) // before the budget: the decoder's wording adds the count
+	case errors.As(err, &be):
+		return be.Error()
 	case errors.Is(err, asyncload.ErrNoSTL):
 		return "holds no STL files (*.stl, *.stl.gz)"
 	case errors.Is(err, asyncload.ErrNotRegular):
@@ -90,6 +91,8 @@ func Error(err error) string {
 		return "the server answered " + se.Status
 	case errors.As(err, &ue):
 		return urlError(ue)
+	case errors.As(err, &oe):
+		return opError(oe)
 	case errors.As(err, &ne) && ne.Timeout():
 		return "timed out"
 	case errors.As(err, &fe):
@@ -142,19 +145,34 @@ func urlError(ue *url.Error) string {
 		return "the server did not answer in time"
 	case errors.As(ue.Err, &dnsErr):
 		return "unknown host " + dnsErr.Name
-	case errors.As(ue.Err, &oe) && oe.Op == "dial":
-		what := "cannot connect"
-		if errors.Is(oe.Err, syscall.ECONNREFUSED) {
-			what = "connection refused"
-		}
-		if oe.Addr != nil {
-			return what + " by " + oe.Addr.String()
-		}
-		return what
+	case errors.As(ue.Err, &oe):
+		return opError(oe)
 	case errors.Is(ue.Err, os.ErrDeadlineExceeded):
 		return "the server stopped sending"
 	}
 	return Error(ue.Err)
+}
+
+// opError words a network error: what failed, and with whom.
+func opError(oe *net.OpError) string {
+	var dnsErr *net.DNSError
+	what := "the connection failed"
+	switch {
+	case errors.As(oe.Err, &dnsErr):
+		return "unknown host " + dnsErr.Name
+	case errors.Is(oe.Err, syscall.ECONNREFUSED):
+		what = "connection refused"
+	case errors.Is(oe.Err, syscall.ECONNRESET):
+		what = "the connection was reset"
+	case oe.Timeout():
+		what = "timed out"
+	case oe.Op == "dial":
+		what = "cannot connect"
+	}
+	if oe.Addr != nil {
+		return what + " by " + oe.Addr.String()
+	}
+	return what
 }
 
 // prefixes are the package prefixes of errors that have no type to ask.

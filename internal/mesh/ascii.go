@@ -23,9 +23,11 @@ import (
 // lines end in LF, CRLF or CR (or nowhere: a file may be one line), a file
 // may hold several solids, and a missing final "endsolid" is tolerated.
 //
-//   - After "facet", "outer", "endloop" and "endfacet", words are skipped up
-//     to the end of the line or the next keyword ("normal 0 0 1", "loop",
-//     "42").
+//   - After "facet" and "outer", words are skipped up to the next keyword
+//     ("normal 0 0 1", "loop"), across line breaks: a writer may put any
+//     white space between the words of a statement. After "endloop" and
+//     "endfacet", words are skipped up to the end of the line or the next
+//     keyword ("42").
 //   - A solid's name runs to the end of its line, to "endsolid", or to a
 //     "facet" followed by "normal" on the same line (so that a name may
 //     hold the word "facet" and a file without line breaks still parses).
@@ -535,6 +537,7 @@ var byteClass = func() (t [256]uint8) {
 const (
 	modeStmt     uint8 = iota // a keyword
 	modeCoord                 // a vertex coordinate
+	modeSkip                  // skipped, up to a keyword
 	modeJunk                  // skipped, up to the end of the line or a keyword
 	modeEndsolid              // skipped, up to the end of the line, "facet normal" or "solid"
 	modeName                  // a solid's name, up to the end of the line, "facet normal" or "endsolid"
@@ -659,7 +662,7 @@ func (p *asciiParser) parse(data []byte, last bool) {
 			i++
 			p.breaks++
 			if p.mode >= modeJunk {
-				p.endLine()
+				p.endLine() // junk, a name, or the words after "endsolid"
 			}
 		}
 	}
@@ -681,7 +684,7 @@ func (p *asciiParser) word(w []byte) {
 		p.coordinate(w)
 	case modeStmt:
 		p.statement(w, p.line())
-	case modeJunk:
+	case modeSkip, modeJunk:
 		if isKeyword(w) {
 			p.mode = modeStmt
 			p.statement(w, p.line())
@@ -775,13 +778,13 @@ func (p *asciiParser) statement(kw []byte, line int) {
 					p.fail(line, p.facetLine, ErrSyntax, "\"facet\" inside the facet of line %d, which has no \"endfacet\"")
 				}
 				p.markSolid()
-				p.facetLine, p.vertices, p.mode = line, 0, modeJunk
+				p.facetLine, p.vertices, p.mode = line, 0, modeSkip
 				return
 			}
 		case 'o':
 			if equalFold(kw, "outer") {
 				p.needFacet(line, "outer")
-				p.mode = modeJunk
+				p.mode = modeSkip
 				return
 			}
 		case 'e':

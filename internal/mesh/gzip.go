@@ -17,7 +17,7 @@ import (
 type gzipReader struct {
 	br     *bufio.Reader
 	zr     *gzip.Reader
-	maxPad int64 // the most padding read before giving up, for a stream without end
+	maxPad int64 // the most NUL padding read; what lies beyond is not read
 	err    error // sticky: the error or io.EOF that ended the stream
 }
 
@@ -31,8 +31,14 @@ func newGzipReader(r io.Reader, maxPad int64) (*gzipReader, error) {
 		return nil, offsetError(0, ErrNotSTL, "bad gzip header: %v", err)
 	}
 	zr.Multistream(false)
-	return &gzipReader{br: br, zr: zr, maxPad: maxPad}, nil
+	return &gzipReader{br: br, zr: zr, maxPad: min(maxPad, maxGzipPadding)}, nil
 }
+
+// maxGzipPadding is how much NUL padding after the gzip data is read
+// before the rest is taken as more of it, unread: tape and block devices
+// pad to a block (a few kilobytes); a file padded to gigabytes would
+// otherwise cost seconds of reading zeros.
+const maxGzipPadding = 1 << 20
 
 func (g *gzipReader) Read(p []byte) (int, error) {
 	for g.err == nil {
@@ -65,7 +71,7 @@ func (g *gzipReader) nextMember() error {
 			return err
 		case c == 0:
 			if padding++; padding > g.maxPad {
-				return offsetError(-1, ErrTooLarge, "more than %d bytes of padding after the gzip data", g.maxPad)
+				return io.EOF // padding to the end, as far as anyone reads
 			}
 			continue
 		case c == 0x1f && padding == 0:

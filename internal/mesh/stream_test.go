@@ -46,6 +46,8 @@ func TestASCIIWords(t *testing.T) {
 		{name: "long name cut", text: "solid " + long + "\n" + facets(1, " "), faces: 1, solids: strings.Repeat("é", 128) + ":1"},
 		{name: "coordinates across lines", text: "solid\nfacet normal 0 0 1\nouter loop\nvertex 0\n0\n0\nvertex 1 0 0 vertex 0 1 0\nendloop endfacet\n", faces: 1, solids: ":1"},
 		{name: "junk after keywords", text: "solid x\nfacet normal 0 0 1 junk\nouter loop more\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop 1 2\nendfacet 42\nendsolid x y z\n", faces: 1, solids: "x:1"},
+		{name: "a word on each line", text: "solid x\nfacet\nnormal\n0\n0\n1\nouter\nloop\nvertex\n0\n0\n0\nvertex\n1\n0\n0\nvertex\n0\n1\n0\nendloop\nendfacet\nendsolid\n", faces: 1, solids: "x:1"},
+		{name: "any white space between words", text: "solid x\vfacet\fnormal\r0 0 1\r\nouter\t\nloop\n\nvertex 0 0 0 vertex 1 0 0 vertex 0 1 0\nendloop\nendfacet\n", faces: 1, solids: "x:1"},
 		{name: "keyword ends junk", text: "solid x\nfacet normal 0 0 1 outer loop vertex 0 0 0 vertex 1 0 0 vertex 0 1 0 endloop endfacet\n", faces: 1, solids: "x:1"},
 		{name: "NaN face dropped", text: "solid x\n" + strings.Replace(facets(2, " "), "vertex 0 0 0", "vertex nan 0 0", 1), faces: 1, solids: "x:1"},
 		{name: "bad coordinate", text: "solid x\nfacet normal 0 0 1\nouter loop\nvertex 0 0\nq\n", err: ErrSyntax, line: 5},
