@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"time"
 
 	"github.com/stlview/stlview/internal/analysis"
 	"github.com/stlview/stlview/internal/asyncload"
@@ -12,6 +13,16 @@ import (
 
 // kindAnalysis is the Store's name for an entry's analysis.
 const kindAnalysis = "analysis"
+
+// The analysis of a big mesh takes about 32 bytes a face and both cores
+// for a while: above bigAnalysis faces it waits until nothing has changed
+// on screen for analyseAfter (no load, no move, the picture refined), so
+// that it neither slows the first pictures and the refinement nor adds
+// its memory to theirs.
+const (
+	bigAnalysis  = 2_000_000
+	analyseAfter = 1500 * time.Millisecond
+)
 
 // maxProblemEdges bounds the boundary and non-manifold edges an analysis
 // keeps for the overlay.

@@ -24,6 +24,7 @@ type frameStats struct {
 	last      time.Duration // the latest interval
 	n         int           // intervals so far
 	intervals []time.Duration
+	settled   []time.Duration // the intervals that ended with nothing loading
 	updates   []time.Duration
 	draws     []time.Duration
 
@@ -44,6 +45,7 @@ type frameInfo struct {
 	full    bool          // at full detail
 	refined time.Duration // it presented a resting picture that took this long, or 0
 	shows   bool          // the picture shows some geometry of every file
+	loading bool          // a load was in flight
 }
 
 func (s *frameStats) addUpdate(d time.Duration) {
@@ -65,6 +67,9 @@ func (s *frameStats) addDraw(start time.Time, d time.Duration, f frameInfo) {
 			s.last, s.n = start.Sub(s.lastDraw), s.n+1
 			if s.record {
 				s.intervals = append(s.intervals, s.last)
+				if !f.loading {
+					s.settled = append(s.settled, s.last)
+				}
 			}
 		}
 		s.lastDraw = start
@@ -113,12 +118,17 @@ type FrameReport struct {
 	FrameIntervalP99 float64 `json:"frame_interval_p99_ms"`
 	FrameIntervalMax float64 `json:"frame_interval_max_ms"`
 	FPS              float64 `json:"fps"`
-	UpdateP50        float64 `json:"update_p50_ms"`
-	UpdateP99        float64 `json:"update_p99_ms"`
-	UpdateMax        float64 `json:"update_max_ms"`
-	DrawP50          float64 `json:"draw_p50_ms"`
-	DrawP99          float64 `json:"draw_p99_ms"`
-	DrawMax          float64 `json:"draw_max_ms"`
+	// The Settled intervals leave out those that ended while a load was
+	// in flight (its workers then share the cores with the frames).
+	SettledIntervalP50 float64 `json:"settled_interval_p50_ms"`
+	SettledIntervalP99 float64 `json:"settled_interval_p99_ms"`
+	SettledIntervalMax float64 `json:"settled_interval_max_ms"`
+	UpdateP50          float64 `json:"update_p50_ms"`
+	UpdateP99          float64 `json:"update_p99_ms"`
+	UpdateMax          float64 `json:"update_max_ms"`
+	DrawP50            float64 `json:"draw_p50_ms"`
+	DrawP99            float64 `json:"draw_p99_ms"`
+	DrawMax            float64 `json:"draw_max_ms"`
 	// FirstPicture is from launch to the end of the first frame that shows
 	// some geometry of every file; FullDetail to the first that shows
 	// every visible mesh at full detail (0 when none did).
@@ -183,6 +193,9 @@ func (s *frameStats) report(start time.Time) FrameReport {
 	r.FrameIntervalP50 = percentile(steady, 50)
 	r.FrameIntervalP99 = percentile(steady, 99)
 	r.FrameIntervalMax = percentile(steady, 100)
+	r.SettledIntervalP50 = percentile(s.settled, 50)
+	r.SettledIntervalP99 = percentile(s.settled, 99)
+	r.SettledIntervalMax = percentile(s.settled, 100)
 	var total time.Duration
 	for _, d := range steady {
 		total += d

@@ -123,6 +123,7 @@ type Game struct {
 	noticeAt     time.Time // when it was set: it fades after noticeShown
 	reported     map[*Entry]error
 	analysing    map[*asyncload.Entry]bool
+	deferred     []*asyncload.Entry // big meshes whose analysis waits for the window to idle
 	deriving     map[deriveKey]bool // derived data asked for (see derive)
 	// derivedDone counts derived data stored, from the workers; seen is
 	// the count the pictures on screen know of.
@@ -283,8 +284,18 @@ func (g *Game) poll(now time.Time) {
 		g.idleSince = now
 		if se := e.Stored(); se != nil && !g.analysing[se] {
 			g.analysing[se] = true
+			if se.Mesh.Faces() > bigAnalysis {
+				g.deferred = append(g.deferred, se)
+			} else {
+				g.analyse(se)
+			}
+		}
+	}
+	if len(g.deferred) > 0 && g.lib.Pending() == 0 && !g.idleSince.IsZero() && now.Sub(g.idleSince) > analyseAfter {
+		for _, se := range g.deferred {
 			g.analyse(se)
 		}
+		g.deferred = g.deferred[:0]
 	}
 	if n := g.derivedDone.Load(); n != g.derivedSeen {
 		g.derivedSeen = n // new normals or edges: draw them

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"slices"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -265,6 +266,8 @@ func (g *Game) infoLines(e *Entry) []string {
 		}
 		lines = append(lines, area)
 		lines = append(lines, checkLine(rep))
+	} else if se := e.Stored(); se != nil && slices.Contains(g.deferred, se) {
+		lines = append(lines, "area, volume and check: once the view is still")
 	} else {
 		lines = append(lines, "checking…")
 	}

@@ -229,7 +229,8 @@ func (g *Game) planFocus(now time.Time) {
 		}
 		g.plan.views = append(g.plan.views, views[0])
 		g.plan.faces += facesOf(&views[0])
-		v.full = views[0].MaxFaces == 0
+		// A preview is not full detail, however many of its faces show.
+		v.full = views[0].MaxFaces == 0 && m == v.entry.Mesh()
 		if !v.full {
 			g.plan.moving = true
 		}
