@@ -251,3 +251,14 @@ func TestLoaderWorkers(t *testing.T) {
 		t.Errorf("-w 3: got %d workers, want 3", got)
 	}
 }
+
+func TestGCPercentFor(t *testing.T) {
+	for _, tt := range []struct {
+		live uint64
+		want int
+	}{{0, gcPercent}, {bigHeap, gcPercent}, {bigHeap + 1, bigGCPercent}, {8 << 30, bigGCPercent}} {
+		if got := gcPercentFor(tt.live); got != tt.want {
+			t.Errorf("gcPercentFor(%d) = %d, want %d", tt.live, got, tt.want)
+		}
+	}
+}

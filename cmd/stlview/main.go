@@ -25,20 +25,10 @@ const (
 
 func main() {
 	if os.Getenv("GOGC") == "" {
-		// The heap is mostly meshes: big arrays without pointers, which a
-		// collection need not scan, so collecting often costs little. The
-		// default lets the heap grow to twice what is live, which for a
-		// 10M-face part is 300 MB of garbage on top of its 700 MB.
-		debug.SetGCPercent(gcPercent)
+		debug.SetGCPercent(gcPercent) // see gc.go
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
-
-// gcPercent is the garbage collector's target: the heap may grow by a
-// quarter over what was live at the last collection (measured on the
-// 10M-face knot: peak RSS 1040 MB at Go's default of 100, 714 MB at 25,
-// load time unchanged).
-const gcPercent = 25
 
 // run runs stlview with the given arguments and returns its exit code.
 func run(args []string, stdout, stderr io.Writer) int {

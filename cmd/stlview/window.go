@@ -43,9 +43,14 @@ func runWindow(cfg *config, stderr io.Writer) int {
 	// too, so the heap does not grow to twice what is live.
 	debug.SetMemoryLimit(budget.Limit() + 256<<20)
 	store := asyncload.NewStore(budget)
+	if os.Getenv("GOGC") == "" {
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		go tuneGC(ctx)
+	}
 	l, err := asyncload.New(asyncload.Config{
 		Workers: workers, Indexed: true, Watch: cfg.watch, LowPriority: true,
-		Store: store, Levels: buildLevels, Preview: previewFaces, HTTPTimeout: cfg.httpIdle,
+		Store: store, Preview: previewFaces, HTTPTimeout: cfg.httpIdle,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "stlview:", explain.Error(err))
@@ -71,6 +76,7 @@ func runWindow(cfg *config, stderr io.Writer) int {
 		BackTint:      cfg.backTint,
 		Section:       cfg.section,
 		Ortho:         cfg.ortho,
+		Levels:        buildLevels,
 		Smooth:        cfg.smooth,
 		Edges:         cfg.edges,
 		Crease:        cfg.edgeAngle,
@@ -123,7 +129,8 @@ var started = time.Now()
 // million faces get one).
 const previewFaces = 250_000
 
-// buildLevels builds a mesh's levels of detail on a loader's worker.
+// buildLevels builds a mesh's levels of detail on a loader's worker, after
+// the load.
 func buildLevels(ctx context.Context, m *mesh.Mesh, workers int) ([]*mesh.Mesh, error) {
 	return lod.Build(ctx, m, lod.Options{Workers: workers})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"time"
 
 	"github.com/stlview/stlview/internal/asyncload"
 	"github.com/stlview/stlview/internal/edges"
@@ -41,6 +42,9 @@ var (
 	openColor    = boundaryColor
 )
 
+// kindLevels is the Store's name for the levels of detail the Game builds.
+const kindLevels = "levels"
+
 func (g *Game) smoothKind() string { return fmt.Sprintf("smooth:%g", g.crease) }
 func (g *Game) edgesKind() string  { return fmt.Sprintf("edges:%g", g.crease) }
 
@@ -56,13 +60,17 @@ func (g *Game) smoothOf(e *Entry) map[*mesh.Mesh][]uint32 {
 	if v, ok := se.Derived(kind).(map[*mesh.Mesh][]uint32); ok {
 		return v
 	}
+	if g.levelsPending(se) {
+		return nil // the normals are made for the levels too, once they are there
+	}
 	crease := g.crease * math.Pi / 180
-	g.derive(se, kind, func(ctx context.Context, threads int) (any, int64, error) {
+	levels := e.Levels()
+	g.derive(se, kind, asyncload.Normal, func(ctx context.Context, threads int) (any, int64, error) {
 		out := map[*mesh.Mesh][]uint32{}
 		var bytes int64
 		// Coarsest first: they are quick, and a cancelled job has spent
 		// the least.
-		ms := append([]*mesh.Mesh{}, se.Levels...)
+		ms := append([]*mesh.Mesh{}, levels...)
 		for i, j := 0, len(ms)-1; i < j; i, j = i+1, j-1 {
 			ms[i], ms[j] = ms[j], ms[i]
 		}
@@ -90,10 +98,14 @@ func (g *Game) featureLines(e *Entry) []scene.Line {
 	if v, ok := se.Derived(kind).([]scene.Line); ok {
 		return v
 	}
+	if g.levelsPending(se) {
+		return nil // a big mesh's edges come from a level
+	}
 	angle := g.crease * math.Pi / 180
-	g.derive(se, kind, func(ctx context.Context, threads int) (any, int64, error) {
+	levels := e.Levels()
+	g.derive(se, kind, asyncload.Normal, func(ctx context.Context, threads int) (any, int64, error) {
 		m := se.Mesh
-		for _, lv := range se.Levels {
+		for _, lv := range levels {
 			if m.Faces() <= maxEdgeFaces {
 				break
 			}
@@ -116,10 +128,78 @@ func (g *Game) featureLines(e *Entry) []scene.Line {
 	return nil
 }
 
+// levelsWant is a loaded mesh whose levels are to be built, and when it
+// loaded.
+type levelsWant struct {
+	se *asyncload.Entry
+	at time.Time
+}
+
+// levelsWait is the longest the focused mesh's levels wait for its first
+// full-detail picture.
+const levelsWait = 2 * time.Second
+
+// startLevels asks for the levels of the meshes that loaded, but those of
+// the focused mesh only once its full-detail picture is shown (or after
+// levelsWait): both take the cores, and the full picture is what the user
+// waits for; moving frames meanwhile draw the preview.
+func (g *Game) startLevels(now time.Time) {
+	keep := g.levelsWanted[:0]
+	for _, w := range g.levelsWanted {
+		focused := g.view.entry != nil && g.view.entry.Stored() == w.se
+		if focused && !g.view.rested && now.Sub(w.at) < levelsWait {
+			keep = append(keep, w)
+			continue
+		}
+		g.buildLevels(w.se)
+	}
+	clear(g.levelsWanted[len(keep):])
+	g.levelsWanted = keep
+}
+
+// buildLevels asks for se's levels of detail (Options.Levels), at high
+// priority: a mesh is shown at full detail as soon as it is loaded, and
+// its levels, which moving frames draw, follow.
+func (g *Game) buildLevels(se *asyncload.Entry) {
+	build := g.opt.Levels
+	if build == nil || len(se.Levels) > 0 {
+		return
+	}
+	g.derive(se, kindLevels, asyncload.High, func(ctx context.Context, threads int) (any, int64, error) {
+		levels, err := build(ctx, se.Mesh, threads)
+		if err != nil {
+			return nil, 0, err
+		}
+		var bytes int64
+		for _, lv := range levels {
+			bytes += lv.SizeBytes()
+		}
+		return levels, bytes, nil
+	})
+}
+
+// building reports whether levels of detail are wanted or being built.
+func (g *Game) building() bool {
+	if len(g.levelsWanted) > 0 {
+		return true
+	}
+	for key := range g.deriving {
+		if key.kind == kindLevels && key.se.Derived(kindLevels) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// levelsPending reports whether se's levels are asked for and not built.
+func (g *Game) levelsPending(se *asyncload.Entry) bool {
+	return g.deriving[deriveKey{se, kindLevels}] && se.Derived(kindLevels) == nil
+}
+
 // derive runs work for se on the loader's workers, once per kind, at
-// normal priority, and stores what it makes in the Store under kind. The
-// entry is pinned while work runs. A failure is shown as a notice.
-func (g *Game) derive(se *asyncload.Entry, kind string, work func(ctx context.Context, threads int) (any, int64, error)) {
+// priority p, and stores what it makes in the Store under kind. The entry
+// is pinned while work runs. A failure is shown as a notice.
+func (g *Game) derive(se *asyncload.Entry, kind string, p asyncload.Priority, work func(ctx context.Context, threads int) (any, int64, error)) {
 	store := g.opt.Store
 	key := deriveKey{se, kind}
 	if store == nil || g.deriving[key] {
@@ -127,7 +207,7 @@ func (g *Game) derive(se *asyncload.Entry, kind string, work func(ctx context.Co
 	}
 	g.deriving[key] = true
 	name := fmt.Sprintf("%s:%s:%p", kind, se.Key, se.Mesh)
-	_, err := g.opt.Loader.Do(name, asyncload.Normal, func(ctx context.Context, threads int) error {
+	_, err := g.opt.Loader.Do(name, p, func(ctx context.Context, threads int) error {
 		store.Pin(se)
 		defer store.Unpin(se)
 		v, bytes, err := work(ctx, threads)

@@ -45,7 +45,7 @@ type frameInfo struct {
 	full    bool          // at full detail
 	refined time.Duration // it presented a resting picture that took this long, or 0
 	shows   bool          // the picture shows some geometry of every file
-	loading bool          // a load was in flight
+	loading bool          // a load was in flight, or levels were being built
 }
 
 func (s *frameStats) addUpdate(d time.Duration) {
@@ -119,7 +119,8 @@ type FrameReport struct {
 	FrameIntervalMax float64 `json:"frame_interval_max_ms"`
 	FPS              float64 `json:"fps"`
 	// The Settled intervals leave out those that ended while a load was
-	// in flight (its workers then share the cores with the frames).
+	// in flight or levels of detail were being built (the workers then
+	// share the cores with the frames).
 	SettledIntervalP50 float64 `json:"settled_interval_p50_ms"`
 	SettledIntervalP99 float64 `json:"settled_interval_p99_ms"`
 	SettledIntervalMax float64 `json:"settled_interval_max_ms"`

@@ -23,6 +23,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -65,7 +66,11 @@ type Options struct {
 	Edges      bool           // overlay feature edges (E toggles it)
 	Crease     float64        // degrees between faces that make a crease and a feature edge; 0: 30
 	Grid, Axes bool           // a ground grid, the axes
-	Units      string         // unit of the file's numbers, for labels ("mm"); empty: none
+	// Levels, if set, builds a loaded mesh's levels of detail on the
+	// loader's workers (as asyncload.Config.Levels would, but after the
+	// load, so the mesh is shown at full detail first). It must honour ctx.
+	Levels func(ctx context.Context, m *mesh.Mesh, workers int) ([]*mesh.Mesh, error)
+	Units  string // unit of the file's numbers, for labels ("mm"); empty: none
 
 	Spin          bool   // turn the camera steadily
 	SpinFrames    int    // with Spin, stop turning after this many frames that show a mesh (0: never)
@@ -124,6 +129,7 @@ type Game struct {
 	reported     map[*Entry]error
 	analysing    map[*asyncload.Entry]bool
 	deferred     []*asyncload.Entry // big meshes whose analysis waits for the window to idle
+	levelsWanted []levelsWant       // loaded meshes whose levels are not asked for yet
 	deriving     map[deriveKey]bool // derived data asked for (see derive)
 	// derivedDone counts derived data stored, from the workers; seen is
 	// the count the pictures on screen know of.
@@ -284,6 +290,7 @@ func (g *Game) poll(now time.Time) {
 		g.idleSince = now
 		if se := e.Stored(); se != nil && !g.analysing[se] {
 			g.analysing[se] = true
+			g.levelsWanted = append(g.levelsWanted, levelsWant{se, now})
 			if se.Mesh.Faces() > bigAnalysis {
 				g.deferred = append(g.deferred, se)
 			} else {
@@ -296,6 +303,13 @@ func (g *Game) poll(now time.Time) {
 			g.analyse(se)
 		}
 		g.deferred = g.deferred[:0]
+	}
+	g.startLevels(now)
+	for _, e := range g.lib.Entries() {
+		if se := e.Stored(); e.Preview != nil && e.Loaded() && se != nil && se.Derived(kindLevels) != nil {
+			g.r.Forget(e.Preview) // its levels take its place
+			e.Preview = nil
+		}
 	}
 	if n := g.derivedDone.Load(); n != g.derivedSeen {
 		g.derivedSeen = n // new normals or edges: draw them

@@ -25,7 +25,8 @@ type Entry struct {
 	Progress float64         // 0..1 by bytes, while loading
 	Stage    asyncload.Stage // what the worker does, while loading
 	// Preview is a rough mesh of the whole shape shown while a big file
-	// loads, or nil.
+	// loads, and after, in place of the levels of detail until they are
+	// built; or nil.
 	Preview *mesh.Mesh
 	// stored is the Store's entry, which owns the mesh and its levels. It
 	// is nil before the load completes, and once the Store has evicted
@@ -74,12 +75,24 @@ func (e *Entry) Mesh() *mesh.Mesh {
 	return nil
 }
 
-// Levels returns e's levels of detail, finest first, or nil.
+// Levels returns e's levels of detail, finest first, or nil: those the
+// Game built after the load (see Options.Levels), or the loader's; until
+// they are built, a big file's preview stands in as its one coarse level,
+// so that moving frames never draw the full mesh.
 func (e *Entry) Levels() []*mesh.Mesh {
 	if e.stored == nil || e.Fallback {
 		return nil
 	}
-	return e.stored.Levels
+	if lv, ok := e.stored.Derived(kindLevels).([]*mesh.Mesh); ok {
+		return lv
+	}
+	if len(e.stored.Levels) > 0 {
+		return e.stored.Levels
+	}
+	if e.Preview != nil {
+		return []*mesh.Mesh{e.Preview}
+	}
+	return nil
 }
 
 // Stored returns e's Store entry, or nil while it has none.
@@ -209,6 +222,9 @@ func (l *Library) Poll(changed []*Entry) []*Entry {
 			}
 			l.forget = append(l.forget, se.Mesh)
 			l.forget = append(l.forget, se.Levels...)
+			if lv, ok := se.Derived(kindLevels).([]*mesh.Mesh); ok {
+				l.forget = append(l.forget, lv...)
+			}
 		}
 		clear(l.evicted)
 	}
@@ -216,7 +232,10 @@ func (l *Library) Poll(changed []*Entry) []*Entry {
 		if !e.State.Final() || e.reacquire {
 			st := l.loader.Status(e.handle)
 			if !e.reacquire {
-				e.State, e.Progress, e.Stage, e.Preview = st.State, st.Progress, st.Stage, st.Preview
+				e.State, e.Progress, e.Stage = st.State, st.Progress, st.Stage
+				if st.Preview != nil {
+					e.Preview = st.Preview
+				}
 			}
 			if st.Size >= 0 {
 				e.Size = st.Size
@@ -286,7 +305,11 @@ func (l *Library) settle(e *Entry, r *asyncload.Result) bool {
 		e.Version++
 		return true
 	}
-	e.State, e.Progress, e.Stage, e.Preview, e.Duration, e.Size = r.State, 1, asyncload.StageNone, nil, r.Duration, r.Size
+	if r.State != asyncload.Completed && e.Preview != nil {
+		l.forget = append(l.forget, e.Preview)
+		e.Preview = nil // a completed load keeps its preview until its levels are built
+	}
+	e.State, e.Progress, e.Stage, e.Duration, e.Size = r.State, 1, asyncload.StageNone, r.Duration, r.Size
 	e.Err, e.Fallback = r.Err, r.Fallback
 	if r.State == asyncload.Completed {
 		e.Stale = nil

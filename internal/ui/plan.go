@@ -106,7 +106,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 	start := time.Now()
 	p := &g.plan
-	info := frameInfo{faces: p.faces, moving: p.moving, shows: g.showsEveryFile(), loading: g.lib.Pending() > 0}
+	info := frameInfo{faces: p.faces, moving: p.moving, shows: g.showsEveryFile(), loading: g.lib.Pending() > 0 || g.building()}
 	defer func() { g.stats.addDraw(start, time.Since(start), info) }()
 	g.frames++
 	if t := g.title(); t != g.shownTitle {
