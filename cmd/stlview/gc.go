@@ -22,6 +22,19 @@ const (
 	bigHeap      = 256 << 20
 )
 
+// pictureGCPercent is the target of the modes that make a picture and
+// exit: short-lived, so Go's default (fewer collections) is faster, and
+// their memory is bounded by one part at a time.
+const pictureGCPercent = 100
+
+// gcPercent returns the collector's target for the mode c runs.
+func (c *config) gcPercent() int {
+	if c.thumbnail > 0 || c.headless() {
+		return pictureGCPercent
+	}
+	return gcPercent
+}
+
 // gcPercentFor returns the collector's target for live bytes of heap.
 func gcPercentFor(live uint64) int {
 	if live > bigHeap {

@@ -58,7 +58,7 @@ func runPicture(cfg *config, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "stlview:", explain.Line(e.source, e.err))
 		code = exitFailed
 	}
-	l, err := asyncload.New(asyncload.Config{Workers: cfg.loaderWorkers(), Indexed: true, Budget: cfg.budget()})
+	l, err := asyncload.New(asyncload.Config{Workers: cfg.loaderWorkers(), Indexed: cfg.detail == "interactive" || cfg.edges || cfg.smooth, Budget: cfg.budget()})
 	if err != nil {
 		fmt.Fprintln(stderr, "stlview:", explain.Error(err))
 		return exitFailed

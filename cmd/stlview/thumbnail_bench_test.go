@@ -45,3 +45,34 @@ func BenchmarkThumbnail(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScreenshot1M writes an 800x600 picture of a 1M-face part, in
+// process: --screenshot but the program's start.
+func BenchmarkScreenshot1M(b *testing.B) {
+	dir := b.TempDir()
+	in := filepath.Join(dir, "torus1m.stl")
+	f, err := os.Create(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := mesh.EncodeBinary(f, mesh.Torus(10, 3, 707, 707), mesh.BinaryOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.png")
+	cfg, err := parseFlags([]string{"--screenshot", out, "--size", "800x600", in}, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := os.Remove(out); err != nil && !os.IsNotExist(err) {
+			b.Fatal(err)
+		}
+		if code := runPicture(cfg, io.Discard, io.Discard); code != exitOK {
+			b.Fatal("screenshot failed")
+		}
+	}
+}

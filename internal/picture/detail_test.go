@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/go-gl/mathgl/mgl32"
+
 	"github.com/stlview/stlview/internal/lod"
 	"github.com/stlview/stlview/internal/mesh"
 	"github.com/stlview/stlview/internal/render/scene"
@@ -76,5 +78,23 @@ func TestInteractiveLooksFull(t *testing.T) {
 				t.Errorf("%.2f%% of the mesh's pixels differ by more than 10%% between moving and full detail, want at most 3%%", 100*frac)
 			}
 		})
+	}
+}
+
+// TestAntialiased: a 256-pixel picture of a cube has smooth edges: at
+// least 24 colours (an aliased one has the background and its three
+// sides' shades, 4).
+func TestAntialiased(t *testing.T) {
+	cube := mesh.Cuboid(mgl32.Vec3{0, 0, 0}, mgl32.Vec3{10, 10, 10})
+	r := newRenderer(t)
+	for _, o := range []Options{{Size: image.Pt(256, 256)}, {Size: image.Pt(256, 256), Supersample: 3, Transparent: true}} {
+		img := Gallery(r, []Item{{Name: "cube", Mesh: cube}}, o)
+		seen := map[[4]uint8]bool{}
+		for i := 0; i < len(img.Pix); i += 4 {
+			seen[[4]uint8(img.Pix[i:i+4])] = true
+		}
+		if len(seen) < 24 {
+			t.Errorf("%+v: %d colours, want at least 24 (antialiased edges)", o, len(seen))
+		}
 	}
 }

@@ -128,10 +128,18 @@ func NewCanvas(n int, o Options) *Canvas {
 	if n > 1 {
 		c.cells, c.size.Y = Layout(n, o.Size)
 	}
-	c.k = o.supersample(c.size)
-	c.big = image.NewRGBA(image.Rectangle{Max: c.size.Mul(c.k)})
-	draw.Draw(c.big, c.big.Rect, image.NewUniform(o.Background), image.Point{}, draw.Src)
 	return c
+}
+
+// begin makes the supersampled picture, at the first Draw (or Finish):
+// the first part's density sets how many samples a pixel gets.
+func (c *Canvas) begin(faces int) {
+	if c.big != nil {
+		return
+	}
+	c.k = c.o.supersample(c.size, faces)
+	c.big = image.NewRGBA(image.Rectangle{Max: c.size.Mul(c.k)})
+	draw.Draw(c.big, c.big.Rect, image.NewUniform(c.o.Background), image.Point{}, draw.Src)
 }
 
 // Size returns the finished picture's size: taller than asked for only
@@ -145,6 +153,11 @@ func (c *Canvas) Draw(r *raster.Renderer, i int, it Item) {
 		return
 	}
 	c.names[i], c.errs[i] = it.Name, it.Err
+	if it.Mesh != nil {
+		c.begin(it.Mesh.Faces())
+	} else {
+		c.begin(0)
+	}
 	vp := image.Rectangle{Max: c.size}
 	if c.cells != nil {
 		if i >= len(c.cells) {
@@ -165,6 +178,7 @@ func (c *Canvas) Draw(r *raster.Renderer, i int, it Item) {
 // Finish filters the picture down to its size and writes the labels and
 // errors on it. The canvas must not be used afterwards.
 func (c *Canvas) Finish() *image.RGBA {
+	c.begin(0)
 	img := c.big
 	if c.k > 1 {
 		img = image.NewRGBA(image.Rectangle{Max: c.size})
@@ -199,12 +213,17 @@ func (o Options) withDefaults() Options {
 }
 
 // supersample returns the samples a pixel has in each direction for a
-// picture of the given size: more for small pictures, whose edges show
-// their steps most, and within the rasterizer's largest target.
-func (o Options) supersample(size image.Point) int {
+// picture of the given size of a part of faces faces: more for small
+// pictures, whose edges show their steps most; two for a part with more
+// faces than pixels, whose faces are smaller than its pixels already (and
+// which would otherwise take long); within the rasterizer's largest
+// target.
+func (o Options) supersample(size image.Point, faces int) int {
 	k := o.Supersample
 	if k <= 0 {
 		switch px := size.X * size.Y; {
+		case faces > px:
+			k = 2
 		case px <= 512*512:
 			k = 4
 		case px <= 2048*2048:

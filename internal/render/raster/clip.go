@@ -14,8 +14,10 @@ import (
 // path.
 
 // clipFace clips local face f of it against its view's clip volume and
-// bins the triangles of what remains.
-func (r *Renderer) clipFace(it *itemJob, f int, bins []bin) {
+// bins the triangles of what remains. corners holds the projections of
+// its corners, as setup made them: the item's vertices, or for a soup the
+// face's three corners.
+func (r *Renderer) clipFace(it *itemJob, f int, corners []vertex, bins []bin) {
 	vj := &r.views[it.view]
 	m := it.mesh
 	var poly, next [9]scene.ClipVertex // each of the 6 planes adds at most one vertex to 3
@@ -23,7 +25,11 @@ func (r *Renderer) clipFace(it *itemJob, f int, bins []bin) {
 		v := m.Corner(f, k)
 		p := m.Positions[3*v : 3*v+3 : 3*v+3]
 		cx, cy, cz, cw := clipCoords(&it.mvp, p[0], p[1], p[2])
-		poly[k] = scene.ClipVertex{C: [4]float64{float64(cx), float64(cy), float64(cz), float64(cw)}, Corner: it.vert0 + v}
+		at := v // where corners holds it
+		if m.Indices == nil {
+			at = k
+		}
+		poly[k] = scene.ClipVertex{C: [4]float64{float64(cx), float64(cy), float64(cz), float64(cw)}, Corner: at}
 		if it.corners != nil {
 			poly[k].Attr[0] = float64(it.cornerCos(f, k))
 		}
@@ -46,8 +52,8 @@ func (r *Renderer) clipFace(it *itemJob, f int, bins []bin) {
 	var cos [9]float32
 	for i, h := range poly[:n] {
 		cos[i] = float32(h.Attr[0])
-		if h.Corner >= 0 && r.verts[h.Corner].out&outView == 0 {
-			vs[i] = r.verts[h.Corner] // bit for bit what its neighbours use
+		if h.Corner >= 0 && corners[h.Corner].out&outView == 0 {
+			vs[i] = corners[h.Corner] // bit for bit what its neighbours use
 			continue
 		}
 		var ok bool

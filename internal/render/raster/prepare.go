@@ -74,7 +74,7 @@ type itemJob struct {
 	// smooth (Item.CornerNormals), else nil.
 	corners []uint32
 
-	vert0, nverts int // global vertex numbers: vert0 + local
+	vert0, nverts int // global vertex numbers: vert0 + local (none for a soup)
 	face0, nfaces int // global face numbers: face0 + local
 }
 
@@ -113,6 +113,11 @@ func (r *Renderer) prepare(dst *image.RGBA, views []scene.View) {
 				vert0:  nv, nverts: m.Vertices(),
 				face0: nf, nfaces: m.Faces(),
 			}
+			if m.Indices == nil {
+				// A soup's corners belong to one face each: setup projects
+				// them as it goes, with no buffer for them.
+				ij.nverts = 0
+			}
 			ij.light, ij.similar = modelLight(ij.normal)
 			ij.corners = it.CornerNormals(m)
 			if m.Colors == nil {
@@ -123,7 +128,7 @@ func (r *Renderer) prepare(dst *image.RGBA, views []scene.View) {
 				}
 			}
 			r.items = append(r.items, ij)
-			nv += m.Vertices()
+			nv += ij.nverts
 			nf += m.Faces()
 		}
 		vj.lines = r.projectLines(vj.lines[:0], &fr, &vj, v.Lines)

@@ -128,7 +128,7 @@ func (r *Renderer) RenderUnless(dst *image.RGBA, views []scene.View, stop func()
 
 // batchFaces is how many faces one batch of Render sets up before drawing
 // them: it bounds the bins at about 48 bytes a face.
-var batchFaces = 1 << 20
+var batchFaces = 1 << 18
 
 // Close stops the worker goroutines and waits for them to exit. The
 // Renderer keeps its buffers and may be used again; a later Render starts

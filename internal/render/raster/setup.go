@@ -1,6 +1,9 @@
 package raster
 
-import "image"
+import (
+	"image"
+	"slices"
+)
 
 // binTri is a face set up for drawing: what a band worker needs, stored
 // whole so that it reads its bins in order instead of fetching indices,
@@ -51,16 +54,21 @@ func (r *Renderer) setupFaces(it *itemJob, lo, hi int, bins []bin) {
 	vs := r.verts[it.vert0 : it.vert0+it.nverts]
 	idx := it.mesh.Indices
 	var cos [3]float32
+	var soup [3]vertex // a soup face's corners, projected here
 	for f := lo; f < hi; f++ {
 		var a, b, c *vertex
+		var corners []vertex // what clipFace may reuse
 		if idx != nil {
 			a, b, c = &vs[idx[3*f]], &vs[idx[3*f+1]], &vs[idx[3*f+2]]
+			corners = vs
 		} else {
-			a, b, c = &vs[3*f], &vs[3*f+1], &vs[3*f+2]
+			projectVertices(vj, &it.mvp, it.mesh.Positions[9*f:9*f+9], soup[:])
+			a, b, c = &soup[0], &soup[1], &soup[2]
+			corners = soup[:]
 		}
 		if a.out|b.out|c.out != 0 {
 			if a.out&b.out&c.out&beyondCut == 0 { // not wholly cut away
-				r.clipFace(it, f, bins)
+				r.clipFace(it, f, corners, bins)
 			}
 			continue
 		}
@@ -117,7 +125,13 @@ func (r *Renderer) bin(vj *viewJob, it *itemJob, f int, a, b, c *vertex, cos *[3
 		t.cos[1], t.cos[2] = t.cos[2], t.cos[1]
 	}
 	for band := y0 >> r.bandShift; band <= y1>>r.bandShift; band++ {
-		bins[band] = append(bins[band], t)
+		b := bins[band]
+		if len(b) == cap(b) {
+			// Double: append grows big slices by a quarter, which leaves
+			// four times the final size behind as garbage.
+			b = slices.Grow(b, max(len(b), 1024))
+		}
+		bins[band] = append(b, t)
 	}
 }
 
