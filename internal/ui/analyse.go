@@ -38,7 +38,7 @@ func (g *Game) analyse(se *asyncload.Entry) {
 	}
 	m := se.Mesh
 	name := fmt.Sprintf("analysis:%s:%p", se.Key, m)
-	_, err := g.opt.Loader.Do(name, asyncload.Low, func(ctx context.Context, threads int) error {
+	h, err := g.opt.Loader.Do(name, asyncload.Low, func(ctx context.Context, threads int) error {
 		store.Pin(se)
 		defer store.Unpin(se)
 		rep, err := analysis.Analyze(ctx, m, analysis.Options{Workers: threads, MaxProblemEdges: maxProblemEdges})
@@ -50,7 +50,9 @@ func (g *Game) analyse(se *asyncload.Entry) {
 	})
 	if err != nil {
 		g.setNotice("analysis: " + explainShort(err))
+		return
 	}
+	g.analysing[se] = h
 }
 
 // reportOf returns e's analysis, or nil until it is done.

@@ -193,7 +193,8 @@ func (g *Game) building() bool {
 
 // levelsPending reports whether se's levels are asked for and not built.
 func (g *Game) levelsPending(se *asyncload.Entry) bool {
-	return g.deriving[deriveKey{se, kindLevels}] && se.Derived(kindLevels) == nil
+	_, asked := g.deriving[deriveKey{se, kindLevels}]
+	return asked && se.Derived(kindLevels) == nil
 }
 
 // derive runs work for se on the loader's workers, once per kind, at
@@ -202,12 +203,11 @@ func (g *Game) levelsPending(se *asyncload.Entry) bool {
 func (g *Game) derive(se *asyncload.Entry, kind string, p asyncload.Priority, work func(ctx context.Context, threads int) (any, int64, error)) {
 	store := g.opt.Store
 	key := deriveKey{se, kind}
-	if store == nil || g.deriving[key] {
+	if _, asked := g.deriving[key]; store == nil || asked {
 		return
 	}
-	g.deriving[key] = true
 	name := fmt.Sprintf("%s:%s:%p", kind, se.Key, se.Mesh)
-	_, err := g.opt.Loader.Do(name, p, func(ctx context.Context, threads int) error {
+	h, err := g.opt.Loader.Do(name, p, func(ctx context.Context, threads int) error {
 		store.Pin(se)
 		defer store.Unpin(se)
 		v, bytes, err := work(ctx, threads)
@@ -220,14 +220,17 @@ func (g *Game) derive(se *asyncload.Entry, kind string, p asyncload.Priority, wo
 	})
 	if err != nil {
 		g.setNotice(kind + ": " + explainShort(err))
+		return
 	}
+	g.deriving[key] = h
 }
 
 // dropDerived lets go of the derived data of kind of every entry, when
 // its look is turned off, and forgets that it was asked for.
 func (g *Game) dropDerived(kind string) {
-	for key := range g.deriving {
+	for key, h := range g.deriving {
 		if key.kind == kind {
+			g.opt.Loader.Cancel(h)
 			if g.opt.Store != nil {
 				g.opt.Store.DropDerived(key.se, kind)
 			}

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -127,10 +128,11 @@ type Game struct {
 	notice       string    // a message for the top bar (a saved screenshot, a drop)
 	noticeAt     time.Time // when it was set: it fades after noticeShown
 	reported     map[*Entry]error
-	analysing    map[*asyncload.Entry]bool
+	analysing    map[*asyncload.Entry]*asyncload.Handle // analyses asked for (nil: deferred); see analyse
 	deferred     []*asyncload.Entry // big meshes whose analysis waits for the window to idle
 	levelsWanted []levelsWant       // loaded meshes whose levels are not asked for yet
-	deriving     map[deriveKey]bool // derived data asked for (see derive)
+	dropped      []*asyncload.Entry // poll buffer for Library.Dropped
+	deriving     map[deriveKey]*asyncload.Handle // derived data asked for (see derive)
 	// derivedDone counts derived data stored, from the workers; seen is
 	// the count the pictures on screen know of.
 	derivedDone atomic.Int64
@@ -172,8 +174,8 @@ func New(opt Options) *Game {
 		started:   opt.Started,
 		stats:     frameStats{record: opt.FrameStats != ""},
 		reported:  map[*Entry]error{},
-		analysing: map[*asyncload.Entry]bool{},
-		deriving:  map[deriveKey]bool{},
+		analysing: map[*asyncload.Entry]*asyncload.Handle{},
+		deriving:  map[deriveKey]*asyncload.Handle{},
 		smooth:    opt.Smooth,
 		edges:     opt.Edges,
 		grid:      opt.Grid,
@@ -279,6 +281,7 @@ func (g *Game) Update() error {
 // evicted, starts analyses and reports failures.
 func (g *Game) poll(now time.Time) {
 	g.changed = g.lib.Poll(g.changed[:0])
+	g.forgetEntries()
 	g.forget = g.lib.Forgotten(g.forget[:0])
 	for _, m := range g.forget {
 		g.r.Forget(m)
@@ -288,13 +291,15 @@ func (g *Game) poll(now time.Time) {
 	for _, e := range g.changed {
 		g.gallery.changed(e, g)
 		g.idleSince = now
-		if se := e.Stored(); se != nil && !g.analysing[se] {
-			g.analysing[se] = true
-			g.levelsWanted = append(g.levelsWanted, levelsWant{se, now})
-			if se.Mesh.Faces() > bigAnalysis {
-				g.deferred = append(g.deferred, se)
-			} else {
-				g.analyse(se)
+		if se := e.Stored(); se != nil {
+			if _, asked := g.analysing[se]; !asked {
+				g.analysing[se] = nil
+				g.levelsWanted = append(g.levelsWanted, levelsWant{se, now})
+				if se.Mesh.Faces() > bigAnalysis {
+					g.deferred = append(g.deferred, se)
+				} else {
+					g.analyse(se)
+				}
 			}
 		}
 	}
@@ -446,6 +451,33 @@ func (g *Game) layout() {
 		g.invalidate()
 	}
 	g.gallery.layout(g)
+}
+
+// forgetEntries lets go of the Store entries the Store let go of: the
+// maps of work asked for would otherwise keep every mesh ever loaded.
+func (g *Game) forgetEntries() {
+	g.dropped = g.lib.Dropped(g.dropped[:0])
+	if len(g.dropped) == 0 {
+		return
+	}
+	for _, se := range g.dropped {
+		// Work still queued for the entry holds its mesh: cancel it, so
+		// that the memory goes with the entry.
+		if h := g.analysing[se]; h != nil {
+			g.opt.Loader.Cancel(h)
+		}
+		delete(g.analysing, se)
+		for key, h := range g.deriving {
+			if key.se == se {
+				g.opt.Loader.Cancel(h)
+				delete(g.deriving, key)
+			}
+		}
+	}
+	gone := func(se *asyncload.Entry) bool { return slices.Contains(g.dropped, se) }
+	g.deferred = slices.DeleteFunc(g.deferred, gone)
+	g.levelsWanted = slices.DeleteFunc(g.levelsWanted, func(w levelsWant) bool { return gone(w.se) })
+	clear(g.dropped)
 }
 
 // invalidate marks every picture for redrawing.

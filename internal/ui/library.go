@@ -121,6 +121,7 @@ type Library struct {
 	seq     int                        // Add calls so far
 	results []asyncload.Result         // poll buffer, reused
 	evicted []*asyncload.Entry         // poll buffer, reused
+	dropped []*asyncload.Entry         // Store entries let go of since the last Dropped
 	forget  []*mesh.Mesh               // meshes let go of since the last Forgotten
 	loads   int                        // file loads settled, for frame statistics
 	skipped int                        // links out of added folders, not followed
@@ -195,6 +196,7 @@ func (l *Library) Poll(changed []*Entry) []*Entry {
 			if l.settle(e, r) {
 				changed = append(changed, e)
 			}
+			l.letGo(e)
 			continue
 		}
 		i := l.index(r)
@@ -210,12 +212,17 @@ func (l *Library) Poll(changed []*Entry) []*Entry {
 			delete(l.byKey, e.key)
 			changed = l.addFolder(slot{pos: i + 1, seq: -1}, r, changed)
 			l.remove(i)
-		} else if l.settle(e, r) {
-			changed = append(changed, e)
+		} else {
+			if l.settle(e, r) {
+				changed = append(changed, e)
+			}
+			l.letGo(e)
 		}
 	}
+	clear(l.results) // the entries have what they need: keep no mesh here
 	if l.store != nil {
 		l.evicted = l.store.PollEvicted(l.evicted[:0])
+		l.dropped = append(l.dropped, l.evicted...)
 		for _, se := range l.evicted {
 			if e := l.byKey[se.Key]; e != nil && e.stored == se {
 				e.stored = nil
@@ -252,6 +259,25 @@ func (l *Library) Forgotten(buf []*mesh.Mesh) []*mesh.Mesh {
 	buf = append(buf, l.forget...)
 	clear(l.forget)
 	l.forget = l.forget[:0]
+	return buf
+}
+
+// letGo drops e's handle once its load has settled: the handle keeps its
+// Result, and with it the mesh, which only the Store may keep (an
+// evicted mesh would otherwise stay in memory through its handle).
+func (l *Library) letGo(e *Entry) {
+	if e.State.Final() && !e.reacquire {
+		e.handle = nil
+	}
+}
+
+// Dropped appends to buf the Store entries the Store let go of (evicted or
+// replaced) since the last call, so that whoever keeps track of them by
+// entry (work asked for, derived data) lets go too.
+func (l *Library) Dropped(buf []*asyncload.Entry) []*asyncload.Entry {
+	buf = append(buf, l.dropped...)
+	clear(l.dropped)
+	l.dropped = l.dropped[:0]
 	return buf
 }
 
