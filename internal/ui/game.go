@@ -129,10 +129,10 @@ type Game struct {
 	noticeAt     time.Time // when it was set: it fades after noticeShown
 	reported     map[*Entry]error
 	analysing    map[*asyncload.Entry]*asyncload.Handle // analyses asked for (nil: deferred); see analyse
-	deferred     []*asyncload.Entry // big meshes whose analysis waits for the window to idle
-	levelsWanted []levelsWant       // loaded meshes whose levels are not asked for yet
-	dropped      []*asyncload.Entry // poll buffer for Library.Dropped
-	deriving     map[deriveKey]*asyncload.Handle // derived data asked for (see derive)
+	deferred     []*asyncload.Entry                     // big meshes whose analysis waits for the window to idle
+	levelsWanted []levelsWant                           // loaded meshes whose levels are not asked for yet
+	dropped      []*asyncload.Entry                     // poll buffer for Library.Dropped
+	deriving     map[deriveKey]*asyncload.Handle        // derived data asked for (see derive)
 	// derivedDone counts derived data stored, from the workers; seen is
 	// the count the pictures on screen know of.
 	derivedDone atomic.Int64
