@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stlview/stlview/internal/explain"
 	"github.com/stlview/stlview/internal/stltest"
 
 	"github.com/go-gl/mathgl/mgl32"
@@ -87,6 +89,7 @@ func runBinary(t *testing.T, timeout time.Duration, env []string, args ...string
 			t.Fatalf("stlview %s: %v", strings.Join(args, " "), err)
 		}
 	}
+	checkMessages(t, errb.String(), out.String())
 	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
 }
 
@@ -106,11 +109,36 @@ outer:
 }
 
 // runCmd calls run with args and returns the exit code and both outputs.
+// Every message it prints is held to explain.Plain: no test reaches an
+// error path whose sentence shows the program's insides.
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = run(args, &out, &errb)
+	checkMessages(t, errb.String(), out.String())
 	return code, out.String(), errb.String()
+}
+
+// checkMessages holds the lines of standard error, and the "error" fields
+// of JSON lines on standard output, to explain.Plain.
+func checkMessages(t *testing.T, stderr, stdout string) {
+	t.Helper()
+	for _, line := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(line, "Usage:") || strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "      --") {
+			continue // the help
+		}
+		if err := explain.Plain(strings.TrimPrefix(line, "stlview: ")); err != nil {
+			t.Errorf("standard error: %v", err)
+		}
+	}
+	for _, line := range strings.Split(stdout, "\n") {
+		var rec struct{ Error string }
+		if strings.HasPrefix(line, "{") && json.Unmarshal([]byte(line), &rec) == nil {
+			if err := explain.Plain(rec.Error); err != nil {
+				t.Errorf("JSON error: %v", err)
+			}
+		}
+	}
 }
 
 // The test meshes. A torus around z with R = 10, r = 2: 2·24·12 faces,

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -175,8 +176,45 @@ func opError(oe *net.OpError) string {
 	return what
 }
 
+// Plain returns nil if s is fit for a user to read, or an error that says
+// what gives it away as an internal message: a package prefix, Go's
+// quoting of a request ("Get \"...\""), a raw dial error, Go's printing
+// of a value it could not format. Tests hold every message they reach to
+// it.
+func Plain(s string) error {
+	for _, p := range prefixes {
+		// At the start or after a space or colon: "part.stl: " is a name.
+		for i := strings.Index(s, p); i >= 0; i = next(s, p, i) {
+			if i == 0 || s[i-1] == ' ' || s[i-1] == ':' {
+				return fmt.Errorf("package prefix %q in %q", p, s)
+			}
+		}
+	}
+	for _, bad := range []string{`Get "`, `Head "`, `Post "`, "dial tcp", "dial udp", "%!", "<nil>", "&{"} {
+		if strings.Contains(s, bad) {
+			return fmt.Errorf("%q in %q", bad, s)
+		}
+	}
+	if p := pointer.FindString(s); p != "" {
+		return fmt.Errorf("a pointer, %s, in %q", p, s)
+	}
+	return nil
+}
+
+// pointer matches a printed address.
+var pointer = regexp.MustCompile(`\b0x[0-9a-f]{8,}\b`)
+
+// next returns the index of the next p in s after the one at i, or -1.
+func next(s, p string, i int) int {
+	j := strings.Index(s[i+1:], p)
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
+}
+
 // prefixes are the package prefixes of errors that have no type to ask.
-var prefixes = []string{"asyncload: ", "stl: ", "render: ", "scene: ", "ui: ", "raster: ", "picture: "}
+var prefixes = []string{"asyncload: ", "stl: ", "mesh: ", "render: ", "scene: ", "ui: ", "raster: ", "picture: ", "lod: ", "analysis: ", "shading: ", "edges: "}
 
 func stripPrefixes(s string) string {
 	for again := true; again; {
