@@ -106,7 +106,7 @@ func (g *Game) applyFocused(c Command) bool {
 		return true
 	case ActBack:
 		switch {
-		case g.measure.active() || g.measure.pending != nil:
+		case g.measure.active() || len(g.measure.pending) > 0:
 			g.measure.clear()
 		case g.failures:
 			g.failures = false

@@ -3,6 +3,9 @@ package ui
 import (
 	"fmt"
 	"image"
+	"math"
+	"strconv"
+	"strings"
 	"slices"
 
 	"github.com/go-gl/mathgl/mgl32"
@@ -21,11 +24,17 @@ import (
 type measurement struct {
 	points  []mgl32.Vec3 // 0, 1 or 2 picked points, in the mesh's coordinates
 	snapped []bool
-	// pending is a click waiting for the resting picture to pick on: a
-	// click right after a move comes before the Refiner is done.
-	pending  *image.Point
-	noSnap   bool
+	// pending are the clicks waiting for the resting picture to pick on,
+	// in order: a click right after a move comes before the Refiner is
+	// done, and a second may follow before it is.
+	pending  []click
 	lastMiss bool // the last click hit nothing
+}
+
+// click is a click to pick a point at.
+type click struct {
+	at     image.Point
+	noSnap bool
 }
 
 // snapPixels is how near the cursor a vertex must project to be snapped to.
@@ -40,17 +49,23 @@ func (m *measurement) active() bool { return len(m.points) > 0 }
 // click asks for the point under pixel at; the pick happens as soon as
 // the picture at rest is on screen.
 func (m *measurement) click(at image.Point, noSnap bool) {
-	m.pending, m.noSnap = &at, noSnap
+	m.pending = append(m.pending, click{at, noSnap})
 }
 
-// resolve picks a pending click once the focused view is at rest.
+// resolve picks the pending clicks once the focused view is at rest.
 func (m *measurement) resolve(g *Game) {
-	if m.pending == nil || g.view.entry == nil || !g.view.rested {
+	if len(m.pending) == 0 || g.view.entry == nil || !g.view.rested {
 		return
 	}
-	at := *m.pending
-	m.pending = nil
-	p, snapped, ok := g.pick(at, !m.noSnap)
+	for _, c := range m.pending {
+		m.pick(g, c)
+	}
+	m.pending = m.pending[:0]
+}
+
+// pick picks the point of one click.
+func (m *measurement) pick(g *Game, c click) {
+	p, snapped, ok := g.pick(c.at, !c.noSnap)
 	m.lastMiss = !ok
 	if !ok {
 		return
@@ -133,8 +148,8 @@ func (g *Game) measureOps(ops []hudOp) []hudOp {
 	if g.view.entry == nil {
 		return ops
 	}
-	if m.pending != nil {
-		ops = append(ops, hudOp{Kind: opText, At: m.pending.Add(image.Pt(10, 4)), Text: "picking…", Color: dimColor})
+	for _, c := range m.pending {
+		ops = append(ops, hudOp{Kind: opText, At: c.at.Add(image.Pt(10, 4)), Text: "picking…", Color: dimColor})
 	}
 	if len(m.points) == 0 {
 		return ops
@@ -152,6 +167,7 @@ func (g *Game) measureOps(ops []hudOp) []hudOp {
 		ops = append(ops, hudOp{Kind: opMarker, At: px[i], Color: measureColor})
 	}
 	u := g.unit()
+	num := coordFormat(g.view.entry.Bounds.Size().Len())
 	if len(m.points) == 2 {
 		a, b := m.points[0], m.points[1]
 		d := b.Sub(a)
@@ -173,6 +189,24 @@ func (g *Game) measureOps(ops []hudOp) []hudOp {
 	ops = append(ops, labelOp(px[len(m.points)-1].Add(image.Pt(10, 4)),
 		fmt.Sprintf("(%s, %s, %s)%s%s", num(last[0]), num(last[1]), num(last[2]), u, snap))...)
 	return ops
+}
+
+// coordFormat returns the formatting of coordinates and distances on a
+// part of the given size (its bounding diagonal): to a thousandth of the
+// size, so a 40 mm part reads in hundredths of a millimetre and a 4 m one
+// in millimetres, with no "-0.00".
+func coordFormat(size float32) func(float32) string {
+	decimals := 3
+	if size > 0 && !math.IsInf(float64(size), 0) {
+		decimals = min(6, max(0, 3-int(math.Floor(math.Log10(float64(size))))))
+	}
+	return func(v float32) string {
+		s := strconv.FormatFloat(float64(v), 'f', decimals, 32)
+		if strings.Trim(s, "-0.") == "" {
+			s = strings.TrimPrefix(s, "-")
+		}
+		return s
+	}
 }
 
 // labelOp returns a text on a dark box at p, for labels over the picture.

@@ -167,8 +167,10 @@ func TestGameMeasure(t *testing.T) {
 	g.view.rested = false
 	g.apply(Command{Action: ActPick, At: image.Pt(400, 300), NoSnap: true})
 	g.measure.resolve(g)
-	if g.measure.pending == nil || len(g.measure.points) != 0 {
-		t.Fatal("a click before the picture rests: want it kept for later")
+	g.apply(Command{Action: ActPick, At: image.Pt(410, 300), NoSnap: true})
+	g.measure.resolve(g)
+	if len(g.measure.pending) != 2 || len(g.measure.points) != 0 {
+		t.Fatal("two clicks before the picture rests: want both kept for later")
 	}
 	g.measure.clear()
 	pts := on()
@@ -199,5 +201,25 @@ func TestGameMeasure(t *testing.T) {
 	g.apply(Command{Action: ActBack})
 	if g.measure.active() || g.view.entry == nil {
 		t.Errorf("Esc: points %d, focused %v; want the points cleared and the file still open", len(g.measure.points), g.view.entry != nil)
+	}
+}
+
+func TestCoordFormat(t *testing.T) {
+	for _, tt := range []struct {
+		size float32
+		v    float32
+		want string
+	}{
+		{43, 0.8307, "0.83"},
+		{43, -0.006954, "-0.01"},
+		{43, -0.001, "0.00"},
+		{43, 15.684, "15.68"},
+		{4000, 1234.5678, "1235"},
+		{0.05, 0.012345, "0.01235"},
+		{0, 1.5, "1.500"},
+	} {
+		if got := coordFormat(tt.size)(tt.v); got != tt.want {
+			t.Errorf("size %v: %v gives %q, want %q", tt.size, tt.v, got, tt.want)
+		}
 	}
 }

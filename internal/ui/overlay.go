@@ -115,7 +115,11 @@ func (g *Game) topBarOps(now time.Time) []hudOp {
 		left += fmt.Sprintf("   %d failed (L: list)", c.Failed)
 	}
 	if c.Stale > 0 {
-		left += fmt.Sprintf("   %d no longer load", c.Stale)
+		verb := "no longer loads"
+		if c.Stale > 1 {
+			verb = "no longer load"
+		}
+		left += fmt.Sprintf("   %d %s (L: list)", c.Stale, verb)
 	}
 	if e := g.view.entry; e != nil {
 		entries := g.lib.Entries()
