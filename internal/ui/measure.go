@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
-	"slices"
 
 	"github.com/go-gl/mathgl/mgl32"
 
