@@ -270,7 +270,7 @@ func (o Options) view(vp image.Rectangle, it Item) scene.View {
 	aspect := float32(vp.Dx()) / float32(max(1, vp.Dy()))
 	v.Camera = o.Pose.Camera(m.Bounds, aspect)
 	v.Camera.Ortho = o.Ortho
-	v.Camera.FitPoints(Silhouette(m, it.Levels), m.Bounds, aspect)
+	v.Camera.FitPoints(scene.Silhouette(m, it.Levels), m.Bounds, aspect)
 	v.Lines = it.Lines
 	if o.Grid {
 		v.Lines = append(v.Lines, scene.GridLines(m.Bounds, o.Pose.Up)...)
@@ -279,27 +279,6 @@ func (o Options) view(vp image.Rectangle, it Item) scene.View {
 		v.Lines = append(v.Lines, scene.AxisLines(m.Bounds)...)
 	}
 	return v
-}
-
-// Silhouette returns points of m to frame it by: the vertices of its
-// coarsest level, or of m itself when it has no level, at most a few
-// thousand of them (every k-th vertex of a big mesh without levels). The
-// caller must not change the slice.
-func Silhouette(m *mesh.Mesh, levels []*mesh.Mesh) []float32 {
-	if len(levels) > 0 {
-		m = levels[len(levels)-1]
-	}
-	const most = 8192
-	n := m.Vertices()
-	if n <= most {
-		return m.Positions
-	}
-	step := n/most + 1
-	pos := make([]float32, 0, 3*(n/step+1))
-	for v := 0; v < n; v += step {
-		pos = append(pos, m.Positions[3*v:3*v+3]...)
-	}
-	return pos
 }
 
 // EncodePNG writes img as PNG, favouring speed over size: for a 1024×768

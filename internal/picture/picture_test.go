@@ -98,7 +98,7 @@ func projected(m *mesh.Mesh, vp image.Rectangle) image.Rectangle {
 	v := scene.View{Viewport: vp, Items: []scene.Item{{Mesh: m, Model: mgl32.Ident4()}}}
 	aspect := float32(vp.Dx()) / float32(vp.Dy())
 	v.Camera = scene.Pose{}.Camera(m.Bounds, aspect)
-	v.Camera.FitPoints(Silhouette(m, nil), m.Bounds, aspect)
+	v.Camera.FitPoints(scene.Silhouette(m, nil), m.Bounds, aspect)
 	f := v.Frame()
 	var r image.Rectangle
 	for i := range m.Vertices() {

@@ -174,17 +174,7 @@ func (t *transform) project(p mgl32.Vec3, out *ebiten.Vertex) {
 // cornerCos returns the cosine between the light and packed model-space
 // normal p, seen from the front, as package raster computes it.
 func (t *transform) cornerCos(p uint32) float32 {
-	n := shading.Unpack(p)
-	m := &t.normal
-	x := m[0]*n[0] + m[3]*n[1] + m[6]*n[2]
-	y := m[1]*n[0] + m[4]*n[1] + m[7]*n[2]
-	z := m[2]*n[0] + m[5]*n[1] + m[8]*n[2]
-	l := float32(math.Sqrt(float64(x*x + y*y + z*z)))
-	if !(l > 0) {
-		return 0
-	}
-	l0 := scene.LightDir()
-	return (x*l0[0] + y*l0[1] + z*l0[2]) / l
+	return scene.LightCos(&t.normal, shading.Unpack(p))
 }
 
 // facing returns the sign of the screen area of triangle a, b, c (y

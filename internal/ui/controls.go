@@ -149,7 +149,7 @@ func (g *Game) fit() {
 		return
 	}
 	v.cam.Ortho = v.ortho
-	v.cam.FitPoints(silhouette(m, v.entry.Levels()), m.Bounds, g.aspect())
+	v.cam.FitPoints(scene.Silhouette(m, v.entry.Levels()), m.Bounds, g.aspect())
 }
 
 // cycleSection turns the section plane to the next axis: x, y, z, then

@@ -238,7 +238,7 @@ func (g *Game) cellView(i int, e *Entry, m *mesh.Mesh) scene.View {
 		if !e.Loaded() {
 			st.cam = g.initialCamera(m.Bounds, aspect) // a preview: the entry has no bounds yet
 		}
-		st.cam.FitPoints(silhouette(m, e.Levels()), m.Bounds, aspect)
+		st.cam.FitPoints(scene.Silhouette(m, e.Levels()), m.Bounds, aspect)
 		st.fit = true
 	}
 	cam := st.cam
@@ -255,26 +255,6 @@ func (g *Game) cellView(i int, e *Entry, m *mesh.Mesh) scene.View {
 	vs := []scene.View{v}
 	scene.FitDetail(vs, scene.Cost{PerFace: 1}, scene.Detail{Budget: time.Hour, FacesPerPixel: galleryFacesPerPixel})
 	return vs[0]
-}
-
-// silhouette returns points of m to frame it by: the vertices of its
-// coarsest level, or of m itself when it has no level, at most a few
-// thousand of them (every k-th vertex of a big mesh without levels).
-func silhouette(m *mesh.Mesh, levels []*mesh.Mesh) []float32 {
-	if len(levels) > 0 {
-		m = levels[len(levels)-1]
-	}
-	const most = 8192
-	n := m.Vertices()
-	if n <= most {
-		return m.Positions
-	}
-	step := n/most + 1
-	pos := make([]float32, 0, 3*(n/step+1))
-	for v := 0; v < n; v += step {
-		pos = append(pos, m.Positions[3*v:3*v+3]...)
-	}
-	return pos
 }
 
 // selectEntry makes e the selected cell and scrolls it into view.

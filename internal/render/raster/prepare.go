@@ -3,7 +3,6 @@ package raster
 import (
 	"image"
 	"image/color"
-	"math"
 	"slices"
 
 	"github.com/go-gl/mathgl/mgl32"
@@ -236,15 +235,7 @@ func packShaded(it *itemJob, vj *viewJob, f int, back bool) uint32 {
 	if it.similar {
 		cos = n[0]*it.light[0] + n[1]*it.light[1] + n[2]*it.light[2]
 	} else {
-		m := &it.normal
-		// m·n by hand: mgl32's Mul3x1 copies arrays through memory, slowly.
-		x := m[0]*n[0] + m[3]*n[1] + m[6]*n[2]
-		y := m[1]*n[0] + m[4]*n[1] + m[7]*n[2]
-		z := m[2]*n[0] + m[5]*n[1] + m[8]*n[2]
-		if l := float32(math.Sqrt(float64(x*x + y*y + z*z))); l > 0 {
-			l0 := scene.LightDir()
-			cos = (x*l0[0] + y*l0[1] + z*l0[2]) / l
-		}
+		cos = scene.LightCos(&it.normal, mgl32.Vec3{n[0], n[1], n[2]})
 	}
 	if back {
 		cos = -cos
@@ -271,16 +262,7 @@ func (it *itemJob) cornerCos(f, k int) float32 {
 	if it.similar {
 		return n[0]*it.light[0] + n[1]*it.light[1] + n[2]*it.light[2]
 	}
-	m := &it.normal
-	x := m[0]*n[0] + m[3]*n[1] + m[6]*n[2]
-	y := m[1]*n[0] + m[4]*n[1] + m[7]*n[2]
-	z := m[2]*n[0] + m[5]*n[1] + m[8]*n[2]
-	l := float32(math.Sqrt(float64(x*x + y*y + z*z)))
-	if !(l > 0) {
-		return 0
-	}
-	l0 := scene.LightDir()
-	return (x*l0[0] + y*l0[1] + z*l0[2]) / l
+	return scene.LightCos(&it.normal, n)
 }
 
 // modelLight returns, for a normal matrix nm that is a rotation times a

@@ -2,6 +2,8 @@ package scene
 
 import (
 	"image"
+
+	"github.com/stlview/stlview/internal/mesh"
 )
 
 // Cell is one file's place in the gallery.
@@ -104,4 +106,25 @@ func CellAt(cells []Cell, p image.Point) int {
 		}
 	}
 	return -1
+}
+
+// Silhouette returns points of m to frame it by (Camera.FitPoints): the
+// vertices of its coarsest level, or of m itself when it has no level, at
+// most a few thousand of them (every k-th vertex of a big mesh without
+// levels). The caller must not change the slice.
+func Silhouette(m *mesh.Mesh, levels []*mesh.Mesh) []float32 {
+	if len(levels) > 0 {
+		m = levels[len(levels)-1]
+	}
+	const most = 8192
+	n := m.Vertices()
+	if n <= most {
+		return m.Positions
+	}
+	step := n/most + 1
+	pos := make([]float32, 0, 3*(n/step+1))
+	for v := 0; v < n; v += step {
+		pos = append(pos, m.Positions[3*v:3*v+3]...)
+	}
+	return pos
 }

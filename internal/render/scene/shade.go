@@ -94,3 +94,19 @@ func scale(c uint8, k float32) uint8 {
 	}
 	return uint8(v)
 }
+
+// LightCos returns the cosine between LightDir and model-space normal n
+// of any length, carried to view space by the normal matrix nm (Frame's
+// NormalMatrix), or 0 for a normal that vanishes there. It is the one
+// shading rule both backends use for smooth shading's corners.
+func LightCos(nm *mgl32.Mat3, n mgl32.Vec3) float32 {
+	// m·n by hand: mgl32's Mul3x1 copies arrays through memory, slowly.
+	x := nm[0]*n[0] + nm[3]*n[1] + nm[6]*n[2]
+	y := nm[1]*n[0] + nm[4]*n[1] + nm[7]*n[2]
+	z := nm[2]*n[0] + nm[5]*n[1] + nm[8]*n[2]
+	l := float32(math.Sqrt(float64(x*x + y*y + z*z)))
+	if !(l > 0) {
+		return 0
+	}
+	return (x*lightX + y*lightY + z*lightZ) / l
+}
