@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"io"
 	"math"
 	"os"
@@ -158,13 +157,6 @@ func smoothNormals(m *mesh.Mesh, levels []*mesh.Mesh, angle float64) map[*mesh.M
 	return out
 }
 
-// Colours of the feature edges: sharp ones as the wireframe's, open ones
-// (the edges of holes) as the window's problem overlay draws them.
-var (
-	edgeColor = scene.WireColor
-	openColor = color.RGBA{255, 210, 40, 255}
-)
-
 // featureLines returns m's feature edges sharper than angle degrees, as
 // lines to draw over it.
 func featureLines(m *mesh.Mesh, angle float64) []scene.Line {
@@ -172,15 +164,7 @@ func featureLines(m *mesh.Mesh, angle float64) []scene.Line {
 	if err != nil {
 		return nil
 	}
-	lines := make([]scene.Line, len(es))
-	for i, e := range es {
-		c := edgeColor
-		if e.Open {
-			c = openColor
-		}
-		lines[i] = scene.Line{A: e.A, B: e.B, Color: c}
-	}
-	return lines
+	return edges.Lines(es)
 }
 
 // writePicture writes img to path in the format its extension asks for,

@@ -54,3 +54,11 @@ func TestFeature(t *testing.T) {
 		t.Errorf("cancelled: got %v", err)
 	}
 }
+
+func TestLines(t *testing.T) {
+	es := []Edge{{A: mgl32.Vec3{0, 0, 0}, B: mgl32.Vec3{1, 0, 0}}, {A: mgl32.Vec3{0, 1, 0}, B: mgl32.Vec3{1, 1, 0}, Open: true}}
+	ls := Lines(es)
+	if len(ls) != 2 || ls[0].Color != SharpColor || ls[1].Color != OpenColor || ls[1].A != es[1].A || ls[1].B != es[1].B {
+		t.Errorf("got %+v", ls)
+	}
+}

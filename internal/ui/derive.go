@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image/color"
 	"math"
 	"time"
 
@@ -34,13 +33,6 @@ const maxEdgeFaces = 2_000_000
 
 // maxFeatureEdges bounds the feature edges kept for a mesh.
 const maxFeatureEdges = 1_000_000
-
-// Colours of the feature-edge overlay: sharp edges dark, as drawings
-// show them, open ones as the problem overlay shows holes.
-var (
-	featureColor = color.RGBA{20, 22, 28, 255}
-	openColor    = boundaryColor
-)
 
 // kindLevels is the Store's name for the levels of detail the Game builds.
 const kindLevels = "levels"
@@ -115,14 +107,7 @@ func (g *Game) featureLines(e *Entry) []scene.Line {
 		if err != nil {
 			return nil, 0, err
 		}
-		lines := make([]scene.Line, len(es))
-		for i, e := range es {
-			c := featureColor
-			if e.Open {
-				c = openColor
-			}
-			lines[i] = scene.Line{A: e.A, B: e.B, Color: c}
-		}
+		lines := edges.Lines(es)
 		return lines, int64(len(lines)) * 32, nil
 	})
 	return nil

@@ -3,6 +3,8 @@ package ui
 import (
 	"testing"
 	"time"
+
+	"github.com/stlview/stlview/internal/edges"
 )
 
 // TestLooksDerived turns smooth shading and feature edges on: each is
@@ -59,7 +61,7 @@ func TestLooksDerived(t *testing.T) {
 		t.Error("no feature lines on a coarse torus")
 	}
 	for _, l := range lines {
-		if l.Color != featureColor {
+		if l.Color != edges.SharpColor {
 			t.Fatalf("a closed torus has an open edge: %+v", l)
 		}
 	}
