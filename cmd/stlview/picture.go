@@ -57,7 +57,7 @@ func runPicture(cfg *config, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "stlview:", explain.Line(e.source, e.err))
 		code = exitFailed
 	}
-	l, err := asyncload.New(asyncload.Config{Workers: cfg.loaderWorkers(), Indexed: cfg.detail == "interactive" || cfg.edges || cfg.smooth, Budget: cfg.budget()})
+	l, err := asyncload.New(asyncload.Config{Workers: cfg.loaderWorkers(), Indexed: cfg.detail == "interactive" || cfg.wireframe || cfg.edges || cfg.smooth, Budget: cfg.budget()})
 	if err != nil {
 		fmt.Fprintln(stderr, "stlview:", explain.Error(err))
 		return exitFailed
@@ -120,7 +120,7 @@ func runPicture(cfg *config, stdout, stderr io.Writer) int {
 
 // itemOf returns the picture item of a load: its mesh (or the placeholder
 // and the error), with the levels of detail --detail interactive draws
-// and the feature edges -e overlays.
+// (and a wireframe) draws and the feature edges -e overlays.
 func itemOf(cfg *config, res asyncload.Result) picture.Item {
 	it := picture.Item{Name: filepath.Base(res.Source), Mesh: res.Mesh}
 	if res.Err != nil {
@@ -130,7 +130,8 @@ func itemOf(cfg *config, res asyncload.Result) picture.Item {
 		}
 		return it
 	}
-	if cfg.detail == "interactive" {
+	if cfg.detail == "interactive" || cfg.wireframe {
+		// A wireframe draws a level whose edges show apart.
 		it.Levels, _ = lod.Build(context.Background(), res.Mesh, lod.Options{})
 	}
 	if cfg.edges {

@@ -278,6 +278,7 @@ func (o Options) view(vp image.Rectangle, it Item) scene.View {
 	if o.Axes {
 		v.Lines = append(v.Lines, scene.AxisLines(m.Bounds)...)
 	}
+	scene.WireDetail(&v)
 	return v
 }
 

@@ -146,7 +146,8 @@ func (v *focusView) forgot(m *mesh.Mesh, f *render.Refiner) {
 	}
 }
 
-// sceneView returns the focused view at full detail over the whole window.
+// sceneView returns the focused view at full detail over the whole window
+// (a wireframe at the level whose edges show apart, scene.WireDetail).
 func (g *Game) sceneView() scene.View {
 	v := &g.view
 	cam := v.cam
@@ -167,6 +168,7 @@ func (g *Game) sceneView() scene.View {
 		}
 		sv.Items = []scene.Item{it}
 		sv.Lines = g.overlayLines(v.entry, m.Bounds)
+		scene.WireDetail(&sv)
 	}
 	return sv
 }

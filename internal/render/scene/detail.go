@@ -75,6 +75,20 @@ func FitDetail(views []View, c Cost, d Detail) {
 	}
 }
 
+// WireDetail limits a wireframe view, even one drawn at full detail, to
+// the level whose edges lie a few pixels apart (as FitDetail does for
+// moving views): the full mesh of a dense part would be a dark blob. A
+// view without wireframe is left as it is.
+func WireDetail(v *View) {
+	if !v.Wireframe {
+		return
+	}
+	limit := max(MinFaces, CoveredPixels(v)/wireCellPixels)
+	if v.MaxFaces == 0 || v.MaxFaces > limit {
+		v.MaxFaces = limit
+	}
+}
+
 // wireCellPixels is the screen area a face of a wireframe level covers:
 // triangles about 6 pixels on a side.
 const wireCellPixels = 18

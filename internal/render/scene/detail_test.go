@@ -68,3 +68,27 @@ func TestFitDetail(t *testing.T) {
 		t.Errorf("wireframe: MaxFaces %d, want %d", got, want)
 	}
 }
+
+// TestWireDetail: a wireframe view, even at full detail, draws a level
+// whose faces cover about wireCellPixels each; other views are left alone.
+func TestWireDetail(t *testing.T) {
+	v := View{Viewport: image.Rect(0, 0, 400, 300), Wireframe: true}
+	v.Items = []Item{{Mesh: mesh.Cuboid(mgl32.Vec3{}, mgl32.Vec3{1, 1, 1}), Model: mgl32.Ident4()}}
+	v.Camera = NewCamera(PlusZ)
+	v.Camera.Fit(v.Bounds(), 4.0/3)
+	WireDetail(&v)
+	want := max(MinFaces, CoveredPixels(&v)/wireCellPixels)
+	if v.MaxFaces != want {
+		t.Errorf("got MaxFaces %d, want %d", v.MaxFaces, want)
+	}
+	v.MaxFaces = 10 // a moving view's smaller level stays
+	WireDetail(&v)
+	if v.MaxFaces != 10 {
+		t.Errorf("got MaxFaces %d, want the 10 already set", v.MaxFaces)
+	}
+	v.Wireframe, v.MaxFaces = false, 0
+	WireDetail(&v)
+	if v.MaxFaces != 0 {
+		t.Errorf("without wireframe: got MaxFaces %d, want 0 (full detail)", v.MaxFaces)
+	}
+}
