@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/stlview/stlview/internal/asyncload"
@@ -62,10 +63,8 @@ func (g *Game) smoothOf(e *Entry) map[*mesh.Mesh][]uint32 {
 		var bytes int64
 		// Coarsest first: they are quick, and a cancelled job has spent
 		// the least.
-		ms := append([]*mesh.Mesh{}, levels...)
-		for i, j := 0, len(ms)-1; i < j; i, j = i+1, j-1 {
-			ms[i], ms[j] = ms[j], ms[i]
-		}
+		ms := slices.Clone(levels)
+		slices.Reverse(ms)
 		for _, m := range append(ms, se.Mesh) {
 			ns, err := shading.Smooth(ctx, m, crease, threads)
 			if err != nil {
@@ -176,8 +175,11 @@ func (g *Game) building() bool {
 	return false
 }
 
-// levelsPending reports whether se's levels are asked for and not built.
+// levelsPending reports whether se's levels are wanted or being built.
 func (g *Game) levelsPending(se *asyncload.Entry) bool {
+	if slices.ContainsFunc(g.levelsWanted, func(w levelsWant) bool { return w.se == se }) {
+		return true
+	}
 	_, asked := g.deriving[deriveKey{se, kindLevels}]
 	return asked && se.Derived(kindLevels) == nil
 }
