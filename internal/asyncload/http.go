@@ -116,8 +116,10 @@ var ErrRedirect = errors.New("bad redirect")
 // errIdle is the cause of a download cancelled for receiving nothing.
 var errIdle = errors.New("the server sent nothing for too long")
 
-// idleReader reads r, cancelling the download (with errIdle) when no byte
-// has come for idle: a stalled server fails the load, a slow one does not.
+// idleReader reads r, cancelling the download (with errIdle) when one
+// Read waits longer than idle for its first byte: a stalled server fails
+// the load, a slow one does not, and the time the decoder spends between
+// reads (welding after the last byte, say) never counts.
 type idleReader struct {
 	r     io.Reader
 	idle  time.Duration
@@ -128,14 +130,14 @@ type idleReader struct {
 func newIdleReader(r io.Reader, idle time.Duration, cancel context.CancelCauseFunc) *idleReader {
 	ir := &idleReader{r: r, idle: idle}
 	ir.timer = time.AfterFunc(idle, func() { cancel(fmt.Errorf("%w (%v)", errIdle, idle)) })
+	ir.timer.Stop() // armed only while a Read waits
 	return ir
 }
 
 func (ir *idleReader) Read(p []byte) (int, error) {
+	ir.timer.Reset(ir.idle)
 	n, err := ir.r.Read(p)
-	if n > 0 {
-		ir.timer.Reset(ir.idle)
-	}
+	ir.timer.Stop()
 	return n, err
 }
 

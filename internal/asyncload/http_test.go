@@ -1,7 +1,9 @@
 package asyncload
 
 import (
+	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -51,14 +53,15 @@ func stlServer(t *testing.T, model []byte) *httptest.Server {
 		}
 	})
 	mux.HandleFunc("/steady.stl", func(w http.ResponseWriter, r *http.Request) {
-		// Ten pieces 30 ms apart: the whole takes twice the test's idle
-		// timeout, each pause a fifth of it.
+		// Ten pieces 60 ms apart: the whole takes longer than the test's
+		// idle timeout (500 ms), each pause an eighth of it, which leaves
+		// room for a starved scheduler under -race on two cores.
 		w.Header().Set("Content-Length", strconv.Itoa(len(model)))
 		for i := 0; i < len(model); i += len(model) / 10 {
 			w.Write(model[i:min(i+len(model)/10, len(model))])
 			w.(http.Flusher).Flush()
 			select {
-			case <-time.After(30 * time.Millisecond):
+			case <-time.After(60 * time.Millisecond):
 			case <-r.Context().Done():
 				return
 			}
@@ -130,7 +133,7 @@ func TestHTTP(t *testing.T) {
 		{"over the cap, chunked", "/chunked.stl", Config{MaxSize: 100_000}, mesh.ErrTooLarge, "100000"},
 		{"stalled mid-body", "/slow.stl", Config{HTTPTimeout: 50 * time.Millisecond}, nil, "sent nothing"},
 		{"stalled before the headers", "/silent.stl", Config{HTTPTimeout: 50 * time.Millisecond}, nil, "sent nothing"},
-		{"slow but steady", "/steady.stl", Config{HTTPTimeout: 150 * time.Millisecond}, nil, ""},
+		{"slow but steady", "/steady.stl", Config{HTTPTimeout: 500 * time.Millisecond}, nil, ""},
 		{"shorter than its Content-Length", "/short.stl", Config{}, mesh.ErrTruncated, ""},
 		{"ASCII, shorter than its Content-Length", "/short-ascii.stl", Config{}, mesh.ErrTruncated, ""},
 		{"redirected", "/redirect/1", Config{}, nil, ""},
@@ -243,5 +246,57 @@ func TestProgressOnlyGrows(t *testing.T) {
 	}
 	if len(seen) < 4 {
 		t.Errorf("saw progress values %v; want several steps between 0 and 1", seen)
+	}
+}
+
+// slowReader returns one byte per Read after waiting delay, n times.
+type slowReader struct {
+	delay time.Duration
+	n     int
+}
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(r.delay)
+	r.n--
+	p[0] = 's'
+	return 1, nil
+}
+
+// TestIdleReader: only time spent waiting inside a Read counts as idle,
+// not the time the consumer spends between reads.
+func TestIdleReader(t *testing.T) {
+	t.Parallel()
+	const idle = 50 * time.Millisecond
+	tests := []struct {
+		name      string
+		wait      time.Duration // inside each Read
+		between   time.Duration // the consumer's work after each Read
+		wantIdled bool
+	}{
+		{"a stalled server", 4 * idle, 0, true},
+		{"a busy consumer", 0, 3 * idle, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			ir := newIdleReader(&slowReader{delay: tt.wait, n: 2}, idle, cancel)
+			defer ir.stop()
+			buf := make([]byte, 1)
+			for {
+				if _, err := ir.Read(buf); err != nil {
+					break
+				}
+				time.Sleep(tt.between)
+			}
+			time.Sleep(2 * idle) // after EOF: the timer must stay stopped
+			if idled := errors.Is(context.Cause(ctx), errIdle); idled != tt.wantIdled {
+				t.Errorf("cancelled as idle: got %v (cause %v), want %v", idled, context.Cause(ctx), tt.wantIdled)
+			}
+		})
 	}
 }
