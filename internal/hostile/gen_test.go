@@ -12,7 +12,6 @@ import (
 	"math"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -20,19 +19,6 @@ import (
 // Generators of the suite's input. Big input is made without writing or
 // compressing all of it: sparse files for binary STL, and gzip streams
 // whose repeated part is compressed once (writeGzipRepeat).
-
-// writeFile writes data to name under dir and returns the path.
-func writeFile(t testing.TB, dir, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // binarySTL returns a binary STL file of n distinct, non-degenerate
 // triangles.
@@ -73,20 +59,6 @@ func asciiFacets(n int) string {
 func asciiTokens(n int, sep string) string {
 	fields := strings.Fields(asciiFacets(n))
 	return "solid" + sep + strings.Join(fields, sep) + sep + "endsolid" + sep
-}
-
-// gzipOf returns data as one gzip member.
-func gzipOf(t testing.TB, data []byte) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	if _, err := zw.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 // writeSparseBinary writes a binary STL header that claims count

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stlview/stlview/internal/stltest"
 )
 
 // A hostileCase is one run of stlview --info --json on input made to hurt
@@ -110,7 +112,7 @@ func fileCases() []hostileCase {
 			folders: 1,
 			input: func(t *testing.T, dir string) ([]string, []want) {
 				parts := filepath.Join(dir, "parts")
-				good := writeFile(t, parts, "good.stl", binarySTL(12))
+				good := stltest.WriteFile(t, parts, "good.stl", binarySTL(12))
 				writeSparseBinary(t, filepath.Join(dir, "bait.stl"), claimAll, 84+50*claimAll)
 				symlink(t, "/", filepath.Join(parts, "root"))
 				symlink(t, "..", filepath.Join(parts, "up"))
@@ -135,8 +137,8 @@ func fileCases() []hostileCase {
 			name: "link inside a folder",
 			input: func(t *testing.T, dir string) ([]string, []want) {
 				parts := filepath.Join(dir, "parts")
-				writeFile(t, filepath.Join(dir, "elsewhere"), "other.stl", binarySTL(3))
-				writeFile(t, filepath.Join(parts, "sub"), "inner.stl", binarySTL(5))
+				stltest.WriteFile(t, filepath.Join(dir, "elsewhere"), "other.stl", binarySTL(3))
+				stltest.WriteFile(t, filepath.Join(parts, "sub"), "inner.stl", binarySTL(5))
 				symlink(t, "sub", filepath.Join(parts, "alias"))
 				return []string{parts}, []want{ok(filepath.Join(parts, "alias", "inner.stl"), 5)}
 			},
@@ -147,7 +149,7 @@ func fileCases() []hostileCase {
 		{
 			name: "symlink chains",
 			input: func(t *testing.T, dir string) ([]string, []want) {
-				good := writeFile(t, dir, "good.stl", binarySTL(7))
+				good := stltest.WriteFile(t, dir, "good.stl", binarySTL(7))
 				short := chain(t, dir, "short", 3, good)
 				long := chain(t, dir, "long", 60, good)
 				a, b := filepath.Join(dir, "cycle-a.stl"), filepath.Join(dir, "cycle-b.stl")
@@ -205,7 +207,7 @@ func fileCases() []hostileCase {
 			input: func(t *testing.T, dir string) ([]string, []want) {
 				a := writeGzipFile(t, filepath.Join(dir, "a.stl.gz"), nil, make([]byte, 1<<20), nil, 10<<10)
 				b := writeGzipFile(t, filepath.Join(dir, "b.stl.gz"), nil, make([]byte, 1<<20), nil, 2<<10)
-				good := writeFile(t, dir, "c.stl", binarySTL(9))
+				good := stltest.WriteFile(t, dir, "c.stl", binarySTL(9))
 				return []string{"--workers", "2", dir}, []want{okOrFails(a, 0), okOrFails(b, 0), ok(good, 9)}
 			},
 		},
@@ -288,7 +290,7 @@ func fileCases() []hostileCase {
 					{"cr.stl", "\r", 30},
 					{"crlf.stl", "\r\n", 30},
 				} {
-					p := writeFile(t, dir, tc.name, []byte(asciiTokens(tc.n, tc.sep)))
+					p := stltest.WriteFile(t, dir, tc.name, []byte(asciiTokens(tc.n, tc.sep)))
 					args, wants = append(args, p), append(wants, ok(p, tc.n))
 				}
 				return args, wants
@@ -300,10 +302,10 @@ func fileCases() []hostileCase {
 			name: "gzip padding and members",
 			input: func(t *testing.T, dir string) ([]string, []want) {
 				bin := binarySTL(30)
-				padded := writeFile(t, dir, "padded.stl.gz", append(gzipOf(t, bin), make([]byte, 10240)...))
+				padded := stltest.WriteFile(t, dir, "padded.stl.gz", append(stltest.Gzip(t, bin), make([]byte, 10240)...))
 				text := []byte(asciiSTL(30))
-				paddedText := writeFile(t, dir, "padded-ascii.stl.gz", append(gzipOf(t, text), make([]byte, 512)...))
-				members := writeFile(t, dir, "members.stl.gz", append(gzipOf(t, bin[:1000]), gzipOf(t, bin[1000:])...))
+				paddedText := stltest.WriteFile(t, dir, "padded-ascii.stl.gz", append(stltest.Gzip(t, text), make([]byte, 512)...))
+				members := stltest.WriteFile(t, dir, "members.stl.gz", append(stltest.Gzip(t, bin[:1000]), stltest.Gzip(t, bin[1000:])...))
 				return []string{padded, paddedText, members}, []want{ok(padded, 30), ok(paddedText, 30), ok(members, 30)}
 			},
 		},
@@ -313,7 +315,7 @@ func fileCases() []hostileCase {
 			name:  "gzip with 64 GB of padding",
 			heavy: true,
 			input: func(t *testing.T, dir string) ([]string, []want) {
-				p := writeFile(t, dir, "padded.stl.gz", gzipOf(t, binarySTL(30)))
+				p := stltest.WriteFile(t, dir, "padded.stl.gz", stltest.Gzip(t, binarySTL(30)))
 				if err := os.Truncate(p, 64<<30); err != nil {
 					t.Fatal(err)
 				}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/stlview/stlview/internal/stltest"
 )
 
 // specialCases are the cases of files that are not regular: FIFOs,
@@ -22,7 +24,7 @@ func specialCases() []hostileCase {
 			name: "FIFO then a good file",
 			input: func(t *testing.T, dir string) ([]string, []want) {
 				fifo := mkfifo(t, dir, "x.stl")
-				good := writeFile(t, dir, "good.stl", binarySTL(20))
+				good := stltest.WriteFile(t, dir, "good.stl", binarySTL(20))
 				return []string{"--workers", "1", fifo, good}, []want{fails(fifo, "not a regular file"), ok(good, 20)}
 			},
 			more: func(t *testing.T, r run) {
@@ -43,7 +45,7 @@ func specialCases() []hostileCase {
 			name: "FIFO in a folder",
 			input: func(t *testing.T, dir string) ([]string, []want) {
 				mkfifo(t, dir, "pipe.stl")
-				good := writeFile(t, dir, "good.stl", binarySTL(4))
+				good := stltest.WriteFile(t, dir, "good.stl", binarySTL(4))
 				return []string{dir}, []want{ok(good, 4)}
 			},
 		},
