@@ -238,7 +238,10 @@ func (l *Library) Poll(changed []*Entry) []*Entry {
 	for _, e := range l.entries {
 		if !e.State.Final() || e.reacquire {
 			st := l.loader.Status(e.handle)
-			if !e.reacquire {
+			// A final state comes only with its Result (settle): a load
+			// that settles between PollCompleted and here stays loading
+			// until the next Poll brings its mesh or its error.
+			if !e.reacquire && !st.State.Final() {
 				e.State, e.Progress, e.Stage = st.State, st.Progress, st.Stage
 				if st.Preview != nil {
 					e.Preview = st.Preview
