@@ -16,9 +16,18 @@ func TestLooksDerived(t *testing.T) {
 	e := entry(t, g.lib, "a.stl")
 	se := e.Stored()
 	store := g.opt.Store
-	for deadline := time.Now().Add(eventually); se.Derived(kindAnalysis) == nil; time.Sleep(time.Millisecond) {
+	// Every entry's analysis in: the Store's count holds still after.
+	analysed := func() bool {
+		for _, e := range g.lib.Entries() {
+			if e.Stored() == nil || e.Stored().Derived(kindAnalysis) == nil {
+				return false
+			}
+		}
+		return true
+	}
+	for deadline := time.Now().Add(eventually); !analysed(); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("timed out waiting for the analysis")
+			t.Fatal("timed out waiting for the analyses")
 		}
 	}
 	before := store.Stats().Bytes
