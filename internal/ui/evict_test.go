@@ -59,15 +59,17 @@ func TestGameLetsGoOfEvicted(t *testing.T) {
 			waitGame(t, g)
 			e := entry(t, g.lib, "a.stl")
 			se := e.Stored()
-			// The levels are asked for once the loads settle and built
-			// on the workers.
+			// The levels and the analysis are asked for once the loads
+			// settle and made on the workers; until the analysis is in,
+			// its work holds a reservation that nothing can evict.
 			deadline := time.Now().Add(eventually)
-			for g.poll(time.Now()); se.Derived(kindLevels) == nil; g.poll(time.Now()) {
+			for g.poll(time.Now()); se.Derived(kindLevels) == nil || se.Derived(kindAnalysis) == nil; g.poll(time.Now()) {
 				if time.Now().After(deadline) {
-					t.Fatal("timed out waiting for the levels")
+					t.Fatal("timed out waiting for the levels and the analysis")
 				}
 				time.Sleep(time.Millisecond)
 			}
+			waitJobs(t, g)
 			full, level := se.Mesh, e.Levels()[0]
 			wFull, wLevel := weak.Make(full), weak.Make(level)
 			full, level, se = nil, nil, nil

@@ -73,6 +73,31 @@ func waitGame(t *testing.T, g *Game) {
 	}
 }
 
+// waitJobs waits until every analysis and derive job g has started has
+// returned, and so unpinned its Store entry (a job stores its result just
+// before it lets go of the pin).
+func waitJobs(t *testing.T, g *Game) {
+	t.Helper()
+	var hs []*asyncload.Handle
+	for _, h := range g.analysing {
+		hs = append(hs, h)
+	}
+	for _, h := range g.deriving {
+		hs = append(hs, h)
+	}
+	timeout := time.After(eventually)
+	for _, h := range hs {
+		if h == nil {
+			continue // an analysis that waits for the window to be idle
+		}
+		select {
+		case <-h.Done():
+		case <-timeout:
+			t.Fatal("timed out waiting for the analysis and derive jobs")
+		}
+	}
+}
+
 // centre returns the middle of cell i.
 func (g *Game) centre(i int) image.Point {
 	r := g.gallery.cells[i].Rect
