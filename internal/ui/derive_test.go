@@ -17,18 +17,9 @@ func TestLooksDerived(t *testing.T) {
 	se := e.Stored()
 	store := g.opt.Store
 	// Every entry's analysis in: the Store's count holds still after.
-	analysed := func() bool {
-		for _, e := range g.lib.Entries() {
-			if e.Stored() == nil || e.Stored().Derived(kindAnalysis) == nil {
-				return false
-			}
-		}
-		return true
-	}
-	for deadline := time.Now().Add(eventually); !analysed(); time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out waiting for the analyses")
-		}
+	waitJobs(t, g)
+	if se.Derived(kindAnalysis) == nil {
+		t.Fatal("no analysis of a.stl after its job returned")
 	}
 	before := store.Stats().Bytes
 
